@@ -1,0 +1,120 @@
+package io.wpack.formats;
+
+import io.wpack.formats.proto.Chunk;
+import io.wpack.formats.proto.DType;
+import io.wpack.formats.proto.Dequantization;
+import io.wpack.formats.proto.Manifest;
+import io.wpack.formats.proto.Stage;
+import io.wpack.formats.proto.Tensor;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a parsed manifest against the header before any chunk is read: unique names, known
+ * dtypes, shape × dtype equal to the chunks' decoded sizes (overflow-checked), chunks aligned,
+ * in file order, inside the data section and not overlapping.
+ */
+public final class ManifestValidator {
+    /** Largest decoded or stored chunk, so decoders always work on int-indexed buffers. */
+    public static final long MAX_CHUNK_BYTES = 1L << 30;
+
+    private ManifestValidator() {
+    }
+
+    public static List<TensorEntry> validate(Manifest manifest, PackageHeader header) throws WpkFormatException {
+        Verify.verify(manifest.getAlignment() == header.alignment(),
+                "manifest alignment %d disagrees with header alignment %d", manifest.getAlignment(), header.alignment());
+        List<TensorEntry> out = new ArrayList<>(manifest.getTensorsCount());
+        Set<String> names = new HashSet<>();
+        long nextFree = 0;
+        for (int t = 0; t < manifest.getTensorsCount(); t++) {
+            Tensor tensor = manifest.getTensors(t);
+            String name = tensor.getName();
+            String where = "tensor '" + name + "'";
+            Verify.verify(!name.isEmpty(), "tensor #%d has an empty name", t);
+            Verify.verify(names.add(name), "tensor name '%s' appears more than once", name);
+            DType dtype = tensor.getDtype();
+            Verify.verify(dtype != DType.DTYPE_UNSPECIFIED && dtype != DType.UNRECOGNIZED,
+                    "%s: unknown dtype number %d", where, tensor.getDtypeValue());
+            DType stored = tensor.getStoredDtype() == DType.DTYPE_UNSPECIFIED ? dtype : tensor.getStoredDtype();
+            Verify.verify(stored != DType.UNRECOGNIZED, "%s: unknown stored dtype number %d", where,
+                    tensor.getStoredDtypeValue());
+            checkDequantization(tensor, dtype, stored, where);
+
+            long[] shape = new long[tensor.getShapeCount()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = tensor.getShape(i);
+                Verify.verify(shape[i] >= 0, "%s: dimension %d is out of range", where, i);
+            }
+            long count = DTypes.elementCount(shape);
+            long storedBytes = Verify.multiplySize(count, DTypes.byteSize(stored), where + " byte size");
+            long logicalBytes = Verify.multiplySize(count, DTypes.byteSize(dtype), where + " byte size");
+
+            for (Stage s : tensor.getEncodingList()) {
+                Verify.verify(!s.getCodec().isEmpty(), "%s: encoding stage without a codec name", where);
+            }
+            long decodedSum = 0;
+            long maxDecoded = 0;
+            long maxStored = 0;
+            for (int c = 0; c < tensor.getChunksCount(); c++) {
+                Chunk chunk = tensor.getChunks(c);
+                long off = chunk.getOffset();
+                long len = chunk.getStoredLength();
+                long dec = chunk.getDecodedLength();
+                String cw = where + " chunk " + c;
+                Verify.verify(off >= 0 && len >= 0 && dec > 0, "%s: offset, length or decoded length out of range", cw);
+                Verify.verify(len <= MAX_CHUNK_BYTES && dec <= MAX_CHUNK_BYTES, "%s: larger than %d bytes", cw,
+                        MAX_CHUNK_BYTES);
+                Verify.verify(off % header.alignment() == 0, "%s: offset %d is not aligned to %d", cw, off,
+                        header.alignment());
+                Verify.verify(off >= nextFree, "%s: offset %d overlaps or precedes the previous chunk (ends at %d)",
+                        cw, off, nextFree);
+                Verify.verify(len <= header.dataLength() - off, "%s: [%d, +%d) lies outside the data section (%d bytes)",
+                        cw, off, len, header.dataLength());
+                Verify.verify(dec % DTypes.byteSize(stored) == 0, "%s: decoded length %d is not a whole number of %s elements",
+                        cw, dec, DTypes.displayName(stored));
+                nextFree = off + len;
+                decodedSum = Verify.addSize(decodedSum, dec, cw + " decoded size");
+                maxDecoded = Math.max(maxDecoded, dec);
+                maxStored = Math.max(maxStored, len);
+            }
+            Verify.verify(decodedSum == storedBytes, "%s: shape %s of %s needs %d bytes but its chunks decode to %d",
+                    where, java.util.Arrays.toString(shape), DTypes.displayName(stored), storedBytes, decodedSum);
+            out.add(new TensorEntry(t, tensor, shape, count, stored, storedBytes, logicalBytes, maxDecoded, maxStored));
+        }
+        Verify.verify(nextFree == header.dataLength(), "data section is %d bytes but its chunks end at %d",
+                header.dataLength(), nextFree);
+        return out;
+    }
+
+    private static void checkDequantization(Tensor tensor, DType dtype, DType stored, String where)
+            throws WpkFormatException {
+        boolean has = tensor.hasDequantization();
+        if (stored == dtype) {
+            Verify.verify(!has, "%s: dequantization given but stored and logical dtypes are both %s", where,
+                    DTypes.displayName(dtype));
+            return;
+        }
+        Verify.verify(has, "%s: stored as %s but logically %s, with no dequantization", where,
+                DTypes.displayName(stored), DTypes.displayName(dtype));
+        Dequantization dq = tensor.getDequantization();
+        switch (dq.getKindCase()) {
+            case AFFINE:
+                Verify.verify(DTypes.isFloat(dtype) && !DTypes.isFloat(stored) && stored != DType.BOOL,
+                        "%s: affine dequantization needs integer stored and float logical dtypes", where);
+                Verify.verify(Double.isFinite(dq.getAffine().getScale()) && Double.isFinite(dq.getAffine().getMin()),
+                        "%s: dequantization scale or min is not finite", where);
+                break;
+            case WIDENING:
+                Verify.verify(DTypes.isFloat(dtype) && DTypes.isFloat(stored)
+                                && DTypes.byteSize(stored) < DTypes.byteSize(dtype),
+                        "%s: widening needs a narrower stored float dtype", where);
+                break;
+            default:
+                throw new WpkFormatException(where + ": unknown dequantization kind (the package needs a newer wpack)");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.wpack.loader;
+
+import io.wpack.formats.FloatBits;
+import io.wpack.formats.TensorEntry;
+import io.wpack.formats.WpkFormatException;
+import io.wpack.formats.proto.AffineDequantization;
+import io.wpack.formats.proto.DType;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Turns stored elements into logical ones, following the tensor's dequantization record. */
+final class ElementConverter {
+    private ElementConverter() {
+    }
+
+    /** Converts all remaining elements of {@code src} (stored dtype) into {@code dst} (logical dtype). */
+    static void convert(TensorEntry t, ByteBuffer src, ByteBuffer dst) throws WpkFormatException {
+        ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        DType stored = t.storedDtype();
+        DType logical = t.dtype();
+        var dq = t.proto().getDequantization();
+        switch (dq.getKindCase()) {
+            case AFFINE: {
+                AffineDequantization a = dq.getAffine();
+                double scale = a.getScale();
+                double min = a.getMin();
+                while (in.hasRemaining()) {
+                    putFloat(out, logical, readInteger(in, stored) * scale + min);
+                }
+                break;
+            }
+            case WIDENING:
+                while (in.hasRemaining()) {
+                    putFloat(out, logical, readFloat(in, stored));
+                }
+                break;
+            default:
+                throw new WpkFormatException("tensor '" + t.name() + "': no conversion from "
+                        + stored + " to " + logical);
+        }
+    }
+
+    private static double readInteger(ByteBuffer in, DType d) throws WpkFormatException {
+        switch (d) {
+            case U8:
+                return in.get() & 0xFF;
+            case I8:
+                return in.get();
+            case U16:
+                return in.getShort() & 0xFFFF;
+            case I16:
+                return in.getShort();
+            case U32:
+                return in.getInt() & 0xFFFFFFFFL;
+            case I32:
+                return in.getInt();
+            default:
+                throw new WpkFormatException("affine dequantization from " + d + " is not supported");
+        }
+    }
+
+    private static double readFloat(ByteBuffer in, DType d) throws WpkFormatException {
+        switch (d) {
+            case F16:
+                return FloatBits.halfToFloat(in.getShort());
+            case BF16:
+                return FloatBits.bf16ToFloat(in.getShort());
+            case F8_E4M3:
+                return FloatBits.e4m3ToFloat(in.get());
+            case F8_E5M2:
+                return FloatBits.e5m2ToFloat(in.get());
+            case F32:
+                return in.getFloat();
+            default:
+                throw new WpkFormatException("widening from " + d + " is not supported");
+        }
+    }
+
+    private static void putFloat(ByteBuffer out, DType d, double v) throws WpkFormatException {
+        switch (d) {
+            case F32:
+                out.putFloat((float) v);
+                break;
+            case F64:
+                out.putDouble(v);
+                break;
+            case F16:
+                out.putShort(FloatBits.floatToHalf((float) v));
+                break;
+            case BF16:
+                out.putShort(FloatBits.floatToBf16((float) v));
+                break;
+            default:
+                throw new WpkFormatException("conversion to " + d + " is not supported");
+        }
+    }
+}

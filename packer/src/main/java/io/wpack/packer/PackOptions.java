@@ -1,0 +1,49 @@
+package io.wpack.packer;
+
+import io.wpack.formats.FormatVersion;
+
+import java.util.List;
+
+/**
+ * Options for one pack run.
+ *
+ * @param alignment  chunk alignment in bytes: a power of two from 64 to 4096; 4096 lets raw chunks be mapped page-aligned
+ * @param chunkBytes decoded bytes per chunk; tensors larger than this are split so chunks decode in parallel and
+ *                   streaming memory stays bounded
+ * @param codecs     candidate codec names tried for each tensor; the smallest output wins, ties go to the faster decoder
+ */
+public record PackOptions(int alignment, int chunkBytes, List<String> codecs) {
+    public static final int DEFAULT_CHUNK_BYTES = 16 << 20;
+    public static final List<String> DEFAULT_CODECS = List.of("raw", "lz4", "deflate", "xz");
+
+    public PackOptions {
+        if (alignment < FormatVersion.MIN_ALIGNMENT || alignment > FormatVersion.MAX_ALIGNMENT
+                || Integer.bitCount(alignment) != 1) {
+            throw new IllegalArgumentException("alignment must be a power of two from " + FormatVersion.MIN_ALIGNMENT
+                    + " to " + FormatVersion.MAX_ALIGNMENT + ", got " + alignment);
+        }
+        if (chunkBytes < 4096 || chunkBytes > (1 << 30)) {
+            throw new IllegalArgumentException("chunk size must be from 4 KiB to 1 GiB, got " + chunkBytes);
+        }
+        if (codecs.isEmpty()) {
+            throw new IllegalArgumentException("at least one codec is needed");
+        }
+        codecs = List.copyOf(codecs);
+    }
+
+    public static PackOptions defaults() {
+        return new PackOptions(FormatVersion.DEFAULT_ALIGNMENT, DEFAULT_CHUNK_BYTES, DEFAULT_CODECS);
+    }
+
+    public PackOptions withAlignment(int a) {
+        return new PackOptions(a, chunkBytes, codecs);
+    }
+
+    public PackOptions withChunkBytes(int c) {
+        return new PackOptions(alignment, c, codecs);
+    }
+
+    public PackOptions withCodecs(List<String> c) {
+        return new PackOptions(alignment, chunkBytes, c);
+    }
+}

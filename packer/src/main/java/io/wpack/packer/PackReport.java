@@ -1,0 +1,31 @@
+package io.wpack.packer;
+
+import io.wpack.formats.proto.DType;
+
+import java.util.List;
+import java.util.Map;
+
+/** What a pack run did, per tensor and in total. */
+public record PackReport(Map<String, String> metadata, List<TensorReport> tensors, long inputBytes,
+                         long outputBytes) {
+
+    /**
+     * @param inputBytes  bytes of the tensor as imported (stored dtype)
+     * @param storedBytes bytes its chunks occupy in the package
+     * @param candidates  size of the first chunk under each candidate codec, for --explain
+     */
+    public record TensorReport(String name, DType dtype, DType storedDtype, long[] shape, long params,
+                               long inputBytes, long storedBytes, String encoding, Map<String, Long> candidates) {
+        public double bitsPerWeight() {
+            return params == 0 ? 0 : storedBytes * 8.0 / params;
+        }
+    }
+
+    public long params() {
+        long n = 0;
+        for (TensorReport t : tensors) {
+            n += t.params();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,156 @@
+package io.wpack.packer;
+
+import io.wpack.encoders.ByteCodec;
+import io.wpack.encoders.Codecs;
+import io.wpack.formats.DTypes;
+import io.wpack.formats.PackageWriter;
+import io.wpack.formats.Verify;
+import io.wpack.formats.WpkFormatException;
+import io.wpack.formats.proto.Chunk;
+import io.wpack.formats.proto.KeyValue;
+import io.wpack.formats.proto.Manifest;
+import io.wpack.formats.proto.Stage;
+import io.wpack.formats.proto.Tensor;
+import io.wpack.packer.model.ImportedModel;
+import io.wpack.packer.model.ImportedTensor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The packing pipeline: takes an imported model, encodes each tensor's chunks with the
+ * best candidate codec, and writes one package atomically.
+ */
+public final class Packer {
+    /** Hears about progress; called on the packing thread. */
+    public interface Progress {
+        void tensorDone(int index, int count, String name, long bytesDone, long bytesTotal);
+    }
+
+    private final PackOptions options;
+    private final List<ByteCodec> candidates;
+
+    public Packer(PackOptions options) throws WpkFormatException {
+        this.options = options;
+        this.candidates = new ArrayList<>();
+        for (String name : options.codecs()) {
+            candidates.add(Codecs.byName(name));
+        }
+        candidates.sort((a, b) -> Integer.compare(a.decodeSpeedRank(), b.decodeSpeedRank()));
+    }
+
+    public PackReport pack(ImportedModel model, Path output, Progress progress) throws IOException {
+        checkNames(model);
+        long total = 0;
+        for (ImportedTensor t : model.tensors()) {
+            total = Verify.addSize(total, t.data().byteSize(), "model size");
+        }
+        Manifest.Builder manifest = Manifest.newBuilder().setAlignment(options.alignment());
+        model.metadata().forEach((k, v) -> manifest.addMetadata(KeyValue.newBuilder().setKey(k).setValue(v)));
+        List<PackReport.TensorReport> reports = new ArrayList<>();
+        long done = 0;
+        try (PackageWriter writer = new PackageWriter(output, options.alignment())) {
+            int index = 0;
+            for (ImportedTensor t : model.tensors()) {
+                reports.add(packTensor(t, writer, manifest));
+                done += t.data().byteSize();
+                if (progress != null) {
+                    progress.tensorDone(index, model.tensors().size(), t.name(), done, total);
+                }
+                index++;
+            }
+            writer.finish(manifest.build());
+        }
+        long outputBytes = java.nio.file.Files.size(output);
+        return new PackReport(model.metadata(), reports, total, outputBytes);
+    }
+
+    private static void checkNames(ImportedModel model) throws WpkFormatException {
+        Set<String> seen = new HashSet<>();
+        for (ImportedTensor t : model.tensors()) {
+            Verify.verify(!t.name().isEmpty(), "a tensor has an empty name");
+            Verify.verify(seen.add(t.name()), "tensor name '%s' appears more than once", t.name());
+        }
+    }
+
+    private PackReport.TensorReport packTensor(ImportedTensor t, PackageWriter writer, Manifest.Builder manifest)
+            throws IOException {
+        int elemSize = DTypes.byteSize(t.storedDtype());
+        long expected = DTypes.byteCount(t.shape(), t.storedDtype());
+        long size = t.data().byteSize();
+        Verify.verify(size == expected, "tensor '%s': shape %s of %s needs %d bytes but the source has %d",
+                t.name(), java.util.Arrays.toString(t.shape()), DTypes.displayName(t.storedDtype()), expected, size);
+
+        Tensor.Builder tb = Tensor.newBuilder().setName(t.name()).setDtype(t.dtype());
+        for (long d : t.shape()) {
+            tb.addShape(d);
+        }
+        if (t.storedDtype() != t.dtype()) {
+            tb.setStoredDtype(t.storedDtype());
+            tb.setDequantization(t.dequantization());
+        }
+        t.metadata().forEach((k, v) -> tb.addMetadata(KeyValue.newBuilder().setKey(k).setValue(v)));
+
+        // Chunks hold whole elements so that each converts on its own.
+        int chunkBytes = options.chunkBytes() / elemSize * elemSize;
+        byte[] buf = new byte[(int) Math.min(chunkBytes, size)];
+        ByteCodec chosen = null;
+        Map<String, Long> candidateSizes = new LinkedHashMap<>();
+        long stored = 0;
+        try (InputStream in = t.data().open()) {
+            long left = size;
+            while (left > 0) {
+                int n = (int) Math.min(buf.length, left);
+                readFully(in, buf, n, t.name());
+                byte[] encoded;
+                if (chosen == null) {
+                    // The first chunk picks the tensor's codec; most tensors are a single chunk.
+                    encoded = null;
+                    for (ByteCodec codec : candidates) {
+                        byte[] e = codec.encode(buf, 0, n);
+                        candidateSizes.put(codec.name(), (long) e.length);
+                        if (encoded == null || e.length < encoded.length) {
+                            encoded = e;
+                            chosen = codec;
+                        }
+                    }
+                } else {
+                    encoded = chosen.encode(buf, 0, n);
+                }
+                Chunk chunk = writer.appendChunk(ByteBuffer.wrap(encoded), n);
+                tb.addChunks(chunk);
+                stored += encoded.length;
+                left -= n;
+            }
+            Verify.verify(in.read() < 0, "tensor '%s': the source has more bytes than its shape needs", t.name());
+        }
+        String encoding = chosen == null ? "raw" : chosen.name();
+        if (chosen != null && !"raw".equals(chosen.name())) {
+            tb.addEncoding(Stage.newBuilder().setCodec(chosen.name()));
+        }
+        manifest.addTensors(tb);
+        long params = DTypes.elementCount(t.shape());
+        return new PackReport.TensorReport(t.name(), t.dtype(), t.storedDtype(), t.shape(), params, size, stored,
+                encoding, candidateSizes);
+    }
+
+    private static void readFully(InputStream in, byte[] buf, int n, String name) throws IOException {
+        int got = 0;
+        while (got < n) {
+            int k = in.read(buf, got, n - got);
+            if (k < 0) {
+                throw new WpkFormatException("tensor '" + name + "': the source ended after " + got
+                        + " bytes of a chunk (truncated file?)");
+            }
+            got += k;
+        }
+    }
+}
