@@ -1,5 +1,6 @@
 package io.wpack.cli.export;
 
+import io.wpack.cli.JsonOutput;
 import io.wpack.formats.TensorEntry;
 import io.wpack.formats.proto.DType;
 import io.wpack.loader.Representation;
@@ -43,8 +44,8 @@ public final class SafetensorsExporter implements Exporter {
                 json.append(',');
             }
             first = false;
-            Json.string(json, e.getKey()).append(':');
-            Json.string(json, e.getValue());
+            JsonOutput.appendQuoted(json, e.getKey()).append(':');
+            JsonOutput.appendQuoted(json, e.getValue());
         }
         json.append('}');
         long offset = 0;
@@ -52,7 +53,7 @@ public final class SafetensorsExporter implements Exporter {
             DType d = rep == Representation.STORED ? t.storedDtype() : t.dtype();
             long bytes = WpkPackage.outputBytes(t, rep);
             json.append(',');
-            Json.string(json, t.name()).append(":{\"dtype\":\"").append(safetensorsDtype(d)).append("\",\"shape\":[");
+            JsonOutput.appendQuoted(json, t.name()).append(":{\"dtype\":\"").append(safetensorsDtype(d)).append("\",\"shape\":[");
             long[] shape = t.shape();
             for (int i = 0; i < shape.length; i++) {
                 json.append(i == 0 ? "" : ",").append(shape[i]);

@@ -1,0 +1,159 @@
+package io.wpack.cli;
+
+import io.wpack.encoders.Codecs;
+import io.wpack.formats.FormatVersion;
+import io.wpack.formats.WpkFormatException;
+import io.wpack.packer.PackOptions;
+import io.wpack.packer.PackReport;
+import io.wpack.packer.Packer;
+import io.wpack.packer.model.ImportedModel;
+import io.wpack.packer.model.ModelImporter;
+import io.wpack.packer.model.ModelImporters;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+@Command(name = "pack",
+        description = {
+                "Pack a model into a .wpk package.",
+                "",
+                "Reads ONNX (.onnx, with external data), safetensors, NumPy (.npy, .npz) and",
+                "TensorFlow.js (model.json with its .bin shards). Packing is lossless: every",
+                "tensor is stored raw or through the smallest of the candidate codecs.",
+                "The output is written to a temporary file and renamed into place, so a failed",
+                "pack never leaves a partial file.",
+                "",
+                "Examples:",
+                "  wpack pack model.onnx -o model.wpk",
+                "  wpack pack weights.safetensors -o w.wpk --align 4096 --json",
+                "  wpack pack tfjs/model.json -o m.wpk --explain"
+        },
+        mixinStandardHelpOptions = true,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:other failure", "2:usage error", "3:invalid or hostile model file"})
+final class PackCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model file (or a TF.js model folder).")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.wpk",
+            description = "Package to write. Default: the model's name with .wpk, in the current folder.")
+    Path output;
+
+    @Option(names = "--align", paramLabel = "BYTES", defaultValue = "64",
+            description = "Chunk alignment, a power of two from 64 to 4096 (4096 makes raw tensors page-aligned for mmap). Default: ${DEFAULT-VALUE}.")
+    int alignment;
+
+    @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "16M",
+            description = "Decoded bytes per chunk (K/M/G suffixes); larger tensors are split so they decode in parallel. Default: ${DEFAULT-VALUE}.")
+    String chunkSize;
+
+    @Option(names = "--codecs", paramLabel = "LIST", split = ",", defaultValue = "raw,lz4,deflate,xz",
+            description = "Candidate codecs tried per tensor; the smallest wins. Default: ${DEFAULT-VALUE}.")
+    List<String> codecs;
+
+    @Option(names = "--explain", description = "Also list every candidate codec's size per tensor.")
+    boolean explain;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the totals line, not the per-tensor table.")
+    boolean quiet;
+
+    @Mixin
+    JsonMixin json;
+
+    private PackOptions options;
+
+    @Override
+    void validate() {
+        try {
+            options = new PackOptions(alignment, (int) Math.min(Integer.MAX_VALUE, parseSize(chunkSize)), codecs);
+            for (String c : codecs) {
+                Codecs.byName(c);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        } catch (WpkFormatException e) {
+            throw new UsageException("unknown codec in --codecs: " + String.join(",", codecs)
+                    + " (choose from raw, lz4, deflate, xz)");
+        }
+        if (alignment < FormatVersion.MIN_ALIGNMENT) {
+            throw new UsageException("--align must be at least " + FormatVersion.MIN_ALIGNMENT);
+        }
+    }
+
+    @Override
+    ExitCode execute() throws Exception {
+        if (!Files.exists(input)) {
+            throw new java.nio.file.NoSuchFileException(input.toString());
+        }
+        Path out = output != null ? output : defaultOutput(input);
+        if (Files.isDirectory(out)) {
+            throw new UsageException("output " + out + " is a folder; give a file name");
+        }
+        if (Files.exists(out) && Files.isSameFile(out, input)) {
+            throw new UsageException("output would overwrite the input");
+        }
+        ModelImporter importer = ModelImporters.detect(input);
+        ImportedModel model = importer.importModel(input);
+        ProgressReporter progress = new ProgressReporter(err());
+        PackReport report = new Packer(options).pack(model, out,
+                (i, n, name, done, total) -> progress.update(name, done, total));
+        progress.done();
+        List<Reports.Row> rows = Reports.rows(report);
+        if (json.json) {
+            JsonOutput j = new JsonOutput().beginObject().field("input", input.toString()).field("output", out.toString());
+            Reports.writeJson(j, rows, report.inputBytes(), report.outputBytes(), report.metadata(), explain);
+            out().println(j.endObject());
+        } else {
+            if (!quiet) {
+                Reports.printTable(out(), rows, explain);
+            }
+            out().printf(Locale.ROOT, "packed %s (%s) -> %s%n", input, report.metadata().getOrDefault("source_format", "?"), out);
+            Reports.printTotals(out(), rows.size(), report.params(), report.inputBytes(), report.outputBytes());
+        }
+        return ExitCode.OK;
+    }
+
+    static Path defaultOutput(Path input) {
+        String name = input.toAbsolutePath().normalize().getFileName().toString();
+        if (name.equals("model.json")) {
+            Path parent = input.toAbsolutePath().normalize().getParent();
+            name = parent != null && parent.getFileName() != null ? parent.getFileName().toString() : "model";
+        }
+        int dot = name.lastIndexOf('.');
+        return Path.of((dot > 0 ? name.substring(0, dot) : name) + ".wpk");
+    }
+
+    static long parseSize(String s) {
+        String t = s.trim().toUpperCase(Locale.ROOT);
+        long mult = 1;
+        if (t.endsWith("B")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        if (t.endsWith("K")) {
+            mult = 1L << 10;
+        } else if (t.endsWith("M")) {
+            mult = 1L << 20;
+        } else if (t.endsWith("G")) {
+            mult = 1L << 30;
+        }
+        if (mult != 1) {
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(t), mult);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new UsageException("cannot read size '" + s + "': use a number with an optional K, M or G suffix");
+        }
+    }
+
+    static String describe(List<String> l) {
+        return Arrays.toString(l.toArray());
+    }
+}

@@ -1,0 +1,64 @@
+package io.wpack.cli;
+
+import io.wpack.cli.export.Exporter;
+import io.wpack.loader.Representation;
+import io.wpack.loader.WpkPackage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+@Command(name = "unpack",
+        description = {
+                "Write every tensor of a package to a .safetensors or .npz file.",
+                "",
+                "Tensors are written in their logical dtype; for a lossless package the output is",
+                "bit-exact with the source model's tensors. NumPy has no bfloat16 or float8, so in",
+                ".npz those are written as their uint16/uint8 bit patterns.",
+                "",
+                "Examples:",
+                "  wpack unpack model.wpk -o weights.safetensors",
+                "  wpack unpack model.wpk -o weights.npz --stored"
+        },
+        mixinStandardHelpOptions = true,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:other failure", "2:usage error", "3:corrupt or invalid package"})
+final class UnpackCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "PKG", description = "The .wpk package.")
+    Path pkgPath;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+            description = "Output file; its extension picks the format: .safetensors or .npz.")
+    Path output;
+
+    @Option(names = "--stored",
+            description = "Write tensors as stored (e.g. the uint8 codes of a TF.js-quantized weight) instead of dequantized.")
+    boolean stored;
+
+    private Exporter exporter;
+
+    @Override
+    void validate() {
+        exporter = Exporter.forPath(output);
+        if (exporter == null) {
+            throw new UsageException("cannot tell the output format from '" + output.getFileName()
+                    + "': use a .safetensors or .npz extension");
+        }
+    }
+
+    @Override
+    ExitCode execute() throws Exception {
+        if (Files.isDirectory(output)) {
+            throw new UsageException("output " + output + " is a folder; give a file name");
+        }
+        try (WpkPackage pkg = WpkPackage.open(pkgPath)) {
+            exporter.export(pkg, output, stored ? Representation.STORED : Representation.LOGICAL);
+            out().printf(Locale.ROOT, "unpacked %d tensors from %s -> %s (%s)%n", pkg.tensors().size(), pkgPath,
+                    output, Reports.bytes(Files.size(output)));
+        }
+        return ExitCode.OK;
+    }
+}
