@@ -77,8 +77,25 @@ public final class Packer {
         Set<String> seen = new HashSet<>();
         for (ImportedTensor t : model.tensors()) {
             Verify.verify(!t.name().isEmpty(), "a tensor has an empty name");
+            Verify.verify(isWellFormedUtf16(t.name()), "tensor name '%s' is not valid Unicode (unpaired surrogate)",
+                    t.name());
             Verify.verify(seen.add(t.name()), "tensor name '%s' appears more than once", t.name());
         }
+    }
+
+    private static boolean isWellFormedUtf16(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private PackReport.TensorReport packTensor(ImportedTensor t, PackageWriter writer, Manifest.Builder manifest)
