@@ -80,13 +80,20 @@ final class IndependentReaders {
             }
             for (AttributeProto a : n.getAttributeList()) {
                 if (a.hasG()) {
-                    collectConstants(a.getG(), out, base);
+                    collectSubgraph(a.getG(), out, base);
                 }
                 for (GraphProto sub : a.getGraphsList()) {
-                    collectConstants(sub, out, base);
+                    collectSubgraph(sub, out, base);
                 }
             }
         }
+    }
+
+    private static void collectSubgraph(GraphProto g, Map<String, Tensor> out, Path base) throws IOException {
+        for (TensorProto t : g.getInitializerList()) {
+            out.putIfAbsent(t.getName(), onnxTensor(t, base));
+        }
+        collectConstants(g, out, base);
     }
 
     private static final String[] ONNX_TYPES = {null, "F32", "U8", "I8", "U16", "I16", "I32", "I64", null, "BOOL",
