@@ -16,7 +16,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -151,9 +150,5 @@ final class PackCommand extends BaseCommand {
         } catch (NumberFormatException | ArithmeticException e) {
             throw new UsageException("cannot read size '" + s + "': use a number with an optional K, M or G suffix");
         }
-    }
-
-    static String describe(List<String> l) {
-        return Arrays.toString(l.toArray());
     }
 }
