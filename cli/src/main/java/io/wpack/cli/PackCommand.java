@@ -53,9 +53,9 @@ final class PackCommand extends BaseCommand {
             description = "Decoded bytes per chunk (K/M/G suffixes); larger tensors are split so they decode in parallel. Default: ${DEFAULT-VALUE}.")
     String chunkSize;
 
-    @Option(names = "--codecs", paramLabel = "LIST", split = ",", defaultValue = "raw,lz4,deflate,xz",
-            description = "Candidate codecs tried per tensor; the smallest wins. Default: ${DEFAULT-VALUE}.")
-    List<String> codecs;
+    @Option(names = "--codecs", paramLabel = "LIST", split = ",",
+            description = "Restrict the codecs tried per tensor (e.g. raw,deflate); the smallest wins. Default: every codec suited to the tensor's dtype.")
+    List<String> codecs = List.of();
 
     @Option(names = "--explain", description = "Also list every candidate codec's size per tensor.")
     boolean explain;
@@ -79,7 +79,7 @@ final class PackCommand extends BaseCommand {
             throw new UsageException(e.getMessage());
         } catch (WpkFormatException e) {
             throw new UsageException("unknown codec in --codecs: " + String.join(",", codecs)
-                    + " (choose from raw, lz4, deflate, xz)");
+                    + " (" + e.getMessage() + ")");
         }
         if (alignment < FormatVersion.MIN_ALIGNMENT) {
             throw new UsageException("--align must be at least " + FormatVersion.MIN_ALIGNMENT);

@@ -42,6 +42,15 @@ public interface ByteCodec {
      */
     void decode(ByteBuffer src, ByteBuffer dst) throws WpkFormatException;
 
+    /**
+     * Parameters recorded with the codec's name in the manifest stage, in a fixed order; a
+     * codec configured for an element width (for example a float coder) lists it here, and
+     * {@link Codecs#create} rebuilds the same codec from name and parameters.
+     */
+    default java.util.Map<String, String> params() {
+        return java.util.Collections.emptyMap();
+    }
+
     /** Lower decodes faster. The packer uses it to choose between codecs whose outputs are as small. */
     int decodeSpeedRank();
 }

@@ -35,6 +35,27 @@ public final class Codecs {
         throw new WpkFormatException("unknown codec '" + name + "': the package needs a newer wpack");
     }
 
+    /**
+     * The codec a manifest stage names, configured by its parameters. Parameterless codecs
+     * reject any parameter, so a stage written by a newer wpack is not silently misread.
+     */
+    public static ByteCodec create(String name, java.util.Map<String, String> params) throws WpkFormatException {
+        ByteCodec codec = byName(name);
+        if (!params.isEmpty()) {
+            throw new WpkFormatException("codec '" + name + "' has unknown parameters " + params.keySet()
+                    + ": the package needs a newer wpack");
+        }
+        return codec;
+    }
+
+    /**
+     * Candidates the packer tries for a payload of the given element type: the general-purpose
+     * codecs, plus those specialised for the type.
+     */
+    public static List<ByteCodec> candidatesFor(io.wpack.formats.proto.DType storedDtype) {
+        return GENERAL_PURPOSE;
+    }
+
     /** raw, lz4, deflate, xz: every general-purpose codec, fastest to decode first. */
     public static List<ByteCodec> generalPurpose() {
         return GENERAL_PURPOSE;

@@ -23,7 +23,15 @@ final class ChunkDecoder {
     static ByteCodec codecOf(TensorEntry t) throws WpkFormatException {
         int stages = t.proto().getEncodingCount();
         Verify.verify(stages <= 1, "tensor '%s': an encoding chain of %d stages needs a newer wpack", t.name(), stages);
-        return Codecs.byName(stages == 0 ? "raw" : t.proto().getEncoding(0).getCodec());
+        if (stages == 0) {
+            return Codecs.RAW;
+        }
+        var stage = t.proto().getEncoding(0);
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+        for (var kv : stage.getParamsList()) {
+            params.put(kv.getKey(), kv.getValue());
+        }
+        return Codecs.create(stage.getCodec(), params);
     }
 
     /** Offsets in the decoded (stored-dtype) payload at which each chunk starts. */

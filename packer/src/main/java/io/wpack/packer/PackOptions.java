@@ -10,11 +10,12 @@ import java.util.List;
  * @param alignment  chunk alignment in bytes: a power of two from 64 to 4096; 4096 lets raw chunks be mapped page-aligned
  * @param chunkBytes decoded bytes per chunk; tensors larger than this are split so chunks decode in parallel and
  *                   streaming memory stays bounded
- * @param codecs     candidate codec names tried for each tensor; the smallest output wins, ties go to the faster decoder
+ * @param codecs     codec names the packer may use; empty means every candidate suited to each tensor's element type.
+ *                   The smallest output wins; ties go to the faster decoder
  */
 public record PackOptions(int alignment, int chunkBytes, List<String> codecs) {
     public static final int DEFAULT_CHUNK_BYTES = 16 << 20;
-    public static final List<String> DEFAULT_CODECS = List.of("raw", "lz4", "deflate", "xz");
+    public static final List<String> DEFAULT_CODECS = List.of();
 
     public PackOptions {
         if (alignment < FormatVersion.MIN_ALIGNMENT || alignment > FormatVersion.MAX_ALIGNMENT
@@ -24,9 +25,6 @@ public record PackOptions(int alignment, int chunkBytes, List<String> codecs) {
         }
         if (chunkBytes < 4096 || chunkBytes > (1 << 30)) {
             throw new IllegalArgumentException("chunk size must be from 4 KiB to 1 GiB, got " + chunkBytes);
-        }
-        if (codecs.isEmpty()) {
-            throw new IllegalArgumentException("at least one codec is needed");
         }
         codecs = List.copyOf(codecs);
     }

@@ -36,15 +36,27 @@ public final class Packer {
     }
 
     private final PackOptions options;
-    private final List<ByteCodec> candidates;
 
     public Packer(PackOptions options) throws WpkFormatException {
         this.options = options;
-        this.candidates = new ArrayList<>();
         for (String name : options.codecs()) {
-            candidates.add(Codecs.byName(name));
+            Codecs.byName(name);
         }
-        candidates.sort((a, b) -> Integer.compare(a.decodeSpeedRank(), b.decodeSpeedRank()));
+    }
+
+    /** The codecs tried for a payload of this element type, fastest to decode first. */
+    private List<ByteCodec> candidatesFor(io.wpack.formats.proto.DType storedDtype) {
+        List<ByteCodec> out = new ArrayList<>();
+        for (ByteCodec c : Codecs.candidatesFor(storedDtype)) {
+            if (options.codecs().isEmpty() || options.codecs().contains(c.name())) {
+                out.add(c);
+            }
+        }
+        if (out.isEmpty()) {
+            out.add(Codecs.RAW);
+        }
+        out.sort((a, b) -> Integer.compare(a.decodeSpeedRank(), b.decodeSpeedRank()));
+        return out;
     }
 
     public PackReport pack(ImportedModel model, Path output, Progress progress) throws IOException {
@@ -131,7 +143,7 @@ public final class Packer {
                 if (chosen == null) {
                     // The first chunk picks the tensor's codec; most tensors are a single chunk.
                     encoded = null;
-                    for (ByteCodec codec : candidates) {
+                    for (ByteCodec codec : candidatesFor(t.storedDtype())) {
                         byte[] e = codec.encode(buf, 0, n);
                         candidateSizes.put(codec.name(), (long) e.length);
                         if (encoded == null || e.length < encoded.length) {
@@ -151,7 +163,9 @@ public final class Packer {
         }
         String encoding = chosen == null ? "raw" : chosen.name();
         if (chosen != null && !"raw".equals(chosen.name())) {
-            tb.addEncoding(Stage.newBuilder().setCodec(chosen.name()));
+            Stage.Builder stage = Stage.newBuilder().setCodec(chosen.name());
+            chosen.params().forEach((k, v) -> stage.addParams(KeyValue.newBuilder().setKey(k).setValue(v)));
+            tb.addEncoding(stage);
         }
         manifest.addTensors(tb);
         long params = DTypes.elementCount(t.shape());
