@@ -14,14 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The loader's classpath: this module and formats, without commons-compress and xz. raw, lz4 and
+ * The loader's classpath: this module, formats and protobuf, without commons-compress and xz. raw, lz4 and
  * deflate must decode there, and xz must fail with a format error that says what to add.
  */
 class MissingOptionalLibrariesTest {
     @Test
     void decodesWithoutOptionalLibrariesExceptXz() throws Exception {
         byte[] data = TestData.mixed(100_000, 50);
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {locationOf(Codecs.class), locationOf(WpkFormatException.class)},
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {locationOf(Codecs.class), locationOf(WpkFormatException.class),
+                locationOf(com.google.protobuf.Message.class)},
                 ClassLoader.getPlatformClassLoader())) {
             assertThrows(ClassNotFoundException.class,
                     () -> Class.forName("org.apache.commons.compress.compressors.xz.XZCompressorInputStream", false, loader));
