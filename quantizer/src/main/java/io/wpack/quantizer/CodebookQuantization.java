@@ -91,7 +91,10 @@ public final class CodebookQuantization implements QuantizedTensor {
         return method;
     }
 
-    /** Whether every codebook is the exact k-means optimum (before rounding to the centroid format). */
+    /**
+     * Whether every codebook is the proven k-means optimum before rounding to the centroid
+     * format: the dynamic program ran on all distinct values and no zero entry was reserved.
+     */
     public boolean exact() {
         return exact;
     }

@@ -12,8 +12,10 @@ import java.util.Arrays;
  *
  * <p><b>Zeros stay zero.</b> When a codebook's elements include exact zeros or pruned
  * elements ({@code keep[i] == false}), one entry is reserved as exactly 0 and they all point
- * at it; the other K-1 entries are fitted to the remaining (nonzero, kept) values. A kept
- * value may still land on the 0 entry when that is nearest.
+ * at it; the other K-1 entries are fitted to the remaining (nonzero, kept) values, then
+ * refined by Lloyd with the zero held fixed, since kept values near 0 are better served by
+ * the zero entry. A kept value may land on the 0 entry when that is nearest. With a reserved
+ * zero the result is a local optimum, not a proven one.
  *
  * <p><b>Choosing the centroids</b> ({@link Method}):
  * <ul>
@@ -143,20 +145,41 @@ public final class CodebookQuantizer {
         Arrays.sort(sorted);
 
         int free = hasZero ? entries - 1 : entries;
-        KMeans1D.Clustering clustering;
+        double[] centroids;
+        boolean exact;
         if (survivors == 0) {
-            clustering = new KMeans1D.Clustering(new double[0], 0, true, 0);
+            centroids = new double[0];
+            exact = true;
         } else {
             SortedSamples samples = new SortedSamples(sorted);
+            KMeans1D.Clustering clustering;
             if (resolved == Method.OPTIMAL) {
                 clustering = KMeans1D.optimal(samples, free, maxIterations);
             } else {
                 double[] start = init == Init.LINEAR ? KMeans1D.linearInit(sorted, free) : KMeans1D.densityInit(sorted, free);
                 clustering = KMeans1D.lloyd(samples, start, maxIterations);
             }
+            centroids = clustering.centroids();
+            exact = clustering.exact() && !hasZero;
+            if (hasZero) {
+                // Fitted without the zero entry, the free centroids would also cover values the
+                // zero takes anyway; Lloyd with the zero held in place moves them to the rest.
+                double[] withZero = Arrays.copyOf(centroids, centroids.length + 1);
+                int at = 0;
+                while (at < centroids.length && centroids[at] < 0) {
+                    at++;
+                }
+                System.arraycopy(centroids, at, withZero, at + 1, centroids.length - at);
+                withZero[at] = 0;
+                KMeans1D.Clustering refined = KMeans1D.lloyd(samples, withZero, at, maxIterations);
+                double[] r = refined.centroids();
+                centroids = new double[centroids.length];
+                System.arraycopy(r, 0, centroids, 0, at);
+                System.arraycopy(r, at + 1, centroids, at, centroids.length - at);
+            }
         }
 
-        float[] book = buildCodebook(clustering.centroids(), hasZero);
+        float[] book = buildCodebook(centroids, hasZero);
         System.arraycopy(book, 0, codebooks, bookStart, entries);
         int zeroIndex = -1;
         for (int j = 0; j < entries && hasZero; j++) {
@@ -175,7 +198,7 @@ public final class CodebookQuantizer {
             float x = values[i];
             codes[i] = (byte) (x == 0 || (keep != null && !keep[i]) ? zeroIndex : nearest(mids, x));
         }
-        return clustering.exact();
+        return exact;
     }
 
     /** Rounds to the centroid format, adds the reserved 0, sorts, pads with the largest entry. */

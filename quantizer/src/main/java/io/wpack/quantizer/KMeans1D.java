@@ -122,6 +122,14 @@ public final class KMeans1D {
     }
 
     static Clustering lloyd(SortedSamples s, double[] initial, int maxIterations) {
+        return lloyd(s, initial, -1, maxIterations);
+    }
+
+    /**
+     * Lloyd with {@code initial[fixed]} held in place (-1: none): the codebook's reserved zero
+     * still attracts the values nearest to it, so the free centroids are fitted to the rest.
+     */
+    static Clustering lloyd(SortedSamples s, double[] initial, int fixed, int maxIterations) {
         int n = s.size();
         int k = initial.length;
         if (n == 0 || k == 0) {
@@ -147,7 +155,7 @@ public final class KMeans1D {
             for (int j = 0; j < k; j++) {
                 // An empty cell keeps its centroid: it lies between its neighbours' cells, so
                 // their new means cannot pass it and the centroids stay ordered.
-                if (cuts[j + 1] > cuts[j]) {
+                if (cuts[j + 1] > cuts[j] && j != fixed) {
                     c[j] = s.mean(cuts[j], cuts[j + 1]);
                 }
             }

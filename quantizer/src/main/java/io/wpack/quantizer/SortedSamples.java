@@ -41,9 +41,14 @@ final class SortedSamples {
         return sorted.length;
     }
 
-    /** Mean of {@code sorted[from .. to)}, which must be non-empty. */
+    /**
+     * Mean of {@code sorted[from .. to)}, which must be non-empty. Clamped to the run's own
+     * range: rounding in the prefix sums must not push a mean past a neighbouring centroid,
+     * or Lloyd's centroids would stop being ordered.
+     */
     double mean(int from, int to) {
-        return shift + (sum[to] - sum[from]) / (to - from);
+        double m = shift + (sum[to] - sum[from]) / (to - from);
+        return Math.max(sorted[from], Math.min(sorted[to - 1], m));
     }
 
     /** Squared error of {@code sorted[from .. to)} around its own mean; 0 for an empty run. */
