@@ -142,7 +142,7 @@ public final class CodebookQuantizer {
                 sorted[s++] = values[i];
             }
         }
-        Arrays.sort(sorted);
+        FloatRadixSort.sort(sorted);
 
         int free = hasZero ? entries - 1 : entries;
         double[] centroids;
