@@ -99,6 +99,21 @@ final class TensorLayout {
         return (outer * perLine + r / groupSize) * reductionStride + inner;
     }
 
+    int[] groupIndices(int group, int groupSize) {
+        int perLine = groupsPerLine(groupSize);
+        int inner = group % reductionStride;
+        int rest = group / reductionStride;
+        int j = rest % perLine;
+        int outer = rest / perLine;
+        int start = outer * reductionLength * reductionStride + inner;
+        int from = j * groupSize;
+        int[] out = new int[Math.min(groupSize, reductionLength - from)];
+        for (int t = 0; t < out.length; t++) {
+            out[t] = start + (from + t) * reductionStride;
+        }
+        return out;
+    }
+
     int rows() {
         return channelCount;
     }

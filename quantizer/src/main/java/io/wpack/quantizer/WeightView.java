@@ -175,6 +175,14 @@ public final class WeightView {
         return layout.groupOf(i, groupSize);
     }
 
+    /** The flat indices of one group of G, in reduction order. */
+    public int[] groupIndices(int group, int groupSize) {
+        if (group < 0 || group >= layout.groupCount(groupSize)) {
+            throw new IndexOutOfBoundsException("group " + group + " of " + layout.groupCount(groupSize));
+        }
+        return layout.groupIndices(group, groupSize);
+    }
+
     /** Rows of the 2-D view: the channels. */
     public int rows() {
         return layout.rows();

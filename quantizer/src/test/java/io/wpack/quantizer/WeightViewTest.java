@@ -39,6 +39,16 @@ class WeightViewTest {
             assertEquals(flatten(groupShape, g), v.groupOf(i, groupSize), "element " + Arrays.toString(coords));
         }
         assertEquals(flattenCount(groupShape), v.groupCount(groupSize));
+        int covered = 0;
+        for (int g = 0; g < v.groupCount(groupSize); g++) {
+            int[] members = v.groupIndices(g, groupSize);
+            assertTrue(members.length >= 1 && members.length <= groupSize);
+            for (int i : members) {
+                assertEquals(g, v.groupOf(i, groupSize));
+            }
+            covered += members.length;
+        }
+        assertEquals(v.size(), covered, "groups partition the tensor");
 
         boolean[] seen = new boolean[v.size()];
         for (int line = 0; line < v.lineCount(); line++) {

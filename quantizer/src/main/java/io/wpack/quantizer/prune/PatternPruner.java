@@ -35,7 +35,11 @@ public final class PatternPruner {
     private PatternPruner() {
     }
 
-    /** Rank-4 weights whose spatial axes are the two that are neither the channel nor the reduction axis. */
+    /**
+     * Rank-4 weights whose spatial axes are the two that are neither the channel nor the
+     * reduction axis (OIHW, HWIO). A depthwise layout's reduction axis is itself spatial
+     * ({@link io.wpack.quantizer.ChannelAxes}), so pass its axes explicitly.
+     */
     public static PatternPruning prune(WeightView view, int patternCount, double sparsity) throws WpkFormatException {
         Verify.verify(view.rank() == 4, "tensor \"%s\": kernel patterns need a rank-4 convolution weight, not rank %d",
                 view.name(), view.rank());

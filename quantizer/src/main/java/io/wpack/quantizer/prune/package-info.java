@@ -6,8 +6,10 @@
  *
  * <p>Targets are sparsities s in [0, 1]; a pruner keeps {@code ceil((1 - s) n)} elements
  * ({@link io.wpack.quantizer.prune.Sparsity#keepCount}) exactly when it prunes single
- * elements, and never fewer when it prunes whole structures (blocks, rows and columns,
- * kernels, filters), stopping within one structure of the target. Every tie is broken by
- * position, so masks are a deterministic function of the values.
+ * elements. Pruning whole structures (blocks, rows and columns, kernels, filters), it keeps
+ * at least that many, stopping within one structure of the target; the exceptions are the
+ * ones inherent to the structure: kernel patterns alone keep 4 of kh×kw, and all-zero
+ * filters are always removed. Every tie is broken by position, so masks are a deterministic
+ * function of the values.
  */
 package io.wpack.quantizer.prune;
