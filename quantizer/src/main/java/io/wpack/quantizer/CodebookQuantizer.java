@@ -26,7 +26,7 @@ import java.util.Arrays;
  *       {@link Init#DENSITY} (quantiles);</li>
  *   <li>{@code AUTO} (default): {@code OPTIMAL} when its estimated work over all codebooks,
  *       {@link KMeans1D#optimalWork}, stays within {@value #OPTIMAL_WORK_BUDGET} run-cost
- *       evaluations (about a quarter of a second), else {@code LLOYD}. A whole tensor at
+ *       evaluations (a fraction of a second on one core), else {@code LLOYD}. A whole tensor at
  *       K = 256 is always within budget; thousands of per-channel codebooks at large K are
  *       not.</li>
  * </ul>
