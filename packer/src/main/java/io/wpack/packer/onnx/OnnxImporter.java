@@ -51,7 +51,8 @@ import java.util.Map;
  *
  * <p>Tensor metadata: {@code origin} ({@code initializer} or {@code constant}),
  * {@code graph_path} ({@code main}, {@code main/If_3.then_branch}, ...), {@code doc_string}
- * when set.
+ * when set, then the consuming layer and the weight's channel and reduction axes
+ * ({@code layer.*}, see {@link OnnxLayerMetadata}).
  */
 public final class OnnxImporter implements ModelImporter {
     /** Protobuf nesting allowed; each level of subgraph costs three (graph, node, attribute). */
@@ -103,7 +104,7 @@ public final class OnnxImporter implements ModelImporter {
 
         Walker walker = new Walker(file, modelDir);
         walker.visitGraph(model.getGraph(), "main");
-        List<ImportedTensor> tensors = walker.build();
+        List<ImportedTensor> tensors = walker.build(new OnnxLayerMetadata(model.getGraph()));
 
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("source_format", "onnx");
@@ -453,7 +454,7 @@ public final class OnnxImporter implements ModelImporter {
         }
 
         /** Checks that names are unique and builds the imported tensors. */
-        List<ImportedTensor> build() throws WpkFormatException {
+        List<ImportedTensor> build(OnnxLayerMetadata layers) throws WpkFormatException {
             Map<String, Found> byName = new HashMap<>();
             List<ImportedTensor> out = new ArrayList<>(found.size());
             for (Found f : found) {
@@ -469,6 +470,7 @@ public final class OnnxImporter implements ModelImporter {
                 if (!f.docString.isEmpty()) {
                     meta.put("doc_string", f.docString);
                 }
+                meta.putAll(layers.describe(f.name, f.shape));
                 out.add(ImportedTensor.plain(f.name, f.dtype, f.shape, Collections.unmodifiableMap(meta), f.data));
             }
             return out;

@@ -46,6 +46,10 @@ import java.util.Set;
  * TF.js converter writes shards with no padding, and all corpus models match to the byte;
  * a shortfall or surplus means the manifest and the shards disagree (a wrong dtype, a
  * stale shard), which would otherwise produce silently shifted weights.
+ *
+ * <p>Tensor metadata: {@code tfjs.quantization} for a quantized weight, then the consuming
+ * layer and the weight's channel and reduction axes ({@code layer.*}, see
+ * {@link TfjsLayerMetadata}) when the topology is a graph model's node list.
  */
 public final class TfjsImporter implements ModelImporter {
     /** model.json files are mostly topology; the largest real ones are tens of MB. */
@@ -76,6 +80,7 @@ public final class TfjsImporter implements ModelImporter {
         Verify.verify(root.containsKey("weightsManifest"), "%s has no \"weightsManifest\"; it is not a TF.js model",
                 file);
         Path modelDir = json.toAbsolutePath().getParent();
+        TfjsLayerMetadata layers = TfjsLayerMetadata.read(root.get("modelTopology"), file);
 
         List<ImportedTensor> tensors = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -83,7 +88,7 @@ public final class TfjsImporter implements ModelImporter {
         for (int g = 0; g < groups.size(); g++) {
             String groupWhat = file + ": weightsManifest[" + g + "]";
             Map<String, Object> group = Json.asObject(groups.get(g), groupWhat);
-            readGroup(file, group, groupWhat, modelDir, names, tensors);
+            readGroup(file, group, groupWhat, modelDir, names, layers, tensors);
         }
 
         Map<String, String> meta = new LinkedHashMap<>();
@@ -116,7 +121,8 @@ public final class TfjsImporter implements ModelImporter {
     }
 
     private static void readGroup(String file, Map<String, Object> group, String groupWhat, Path modelDir,
-                                  Set<String> names, List<ImportedTensor> out) throws IOException {
+                                  Set<String> names, TfjsLayerMetadata layers, List<ImportedTensor> out)
+            throws IOException {
         List<Object> paths = Json.asList(Json.require(group, "paths", groupWhat), groupWhat + " paths");
         List<Object> weights = Json.asList(Json.require(group, "weights", groupWhat), groupWhat + " weights");
         List<Shard> shards = new ArrayList<>();
@@ -183,6 +189,7 @@ public final class TfjsImporter implements ModelImporter {
                 }
                 meta.put("tfjs.quantization", qType);
             }
+            meta.putAll(layers.describe(name, shape));
             long length = Verify.multiplySize(DTypes.elementCount(shape), DTypes.byteSize(stored), what + " byte size");
             Verify.verify(length <= total - offset, "%s needs bytes [%d, %d) of its group's shards, which hold "
                     + "only %d bytes", what, offset, Verify.addSize(offset, length, what), total);

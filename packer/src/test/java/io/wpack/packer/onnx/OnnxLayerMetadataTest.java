@@ -1,0 +1,307 @@
+package io.wpack.packer.onnx;
+
+import com.google.protobuf.ByteString;
+import io.wpack.packer.model.ImportedModel;
+import io.wpack.packer.model.ImportedTensor;
+import io.wpack.packer.onnx.proto.AttributeProto;
+import io.wpack.packer.onnx.proto.GraphProto;
+import io.wpack.packer.onnx.proto.ModelProto;
+import io.wpack.packer.onnx.proto.NodeProto;
+import io.wpack.packer.onnx.proto.OperatorSetIdProto;
+import io.wpack.packer.onnx.proto.TensorProto;
+import io.wpack.quantizer.ChannelAxes;
+import io.wpack.quantizer.LayerAxes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The {@code layer.*} tensor metadata, on small hand-built graphs. */
+class OnnxLayerMetadataTest {
+    // ONNX AttributeProto.AttributeType numbers.
+    private static final int ATTRIBUTE_INT = 2;
+    private static final int ATTRIBUTE_GRAPH = 5;
+
+    @TempDir
+    Path tmp;
+
+    /** A zero-filled float initializer. */
+    private static TensorProto weight(String name, long... dims) {
+        long count = Arrays.stream(dims).reduce(1, (a, b) -> a * b);
+        TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(OnnxImporter.FLOAT)
+                .setRawData(ByteString.copyFrom(new byte[(int) (4 * count)]));
+        for (long d : dims) {
+            b.addDims(d);
+        }
+        return b.build();
+    }
+
+    private static NodeProto node(String op, List<String> inputs, String output, AttributeProto... attrs) {
+        return NodeProto.newBuilder().setOpType(op).addAllInput(inputs).addOutput(output)
+                .addAllAttribute(Arrays.asList(attrs)).build();
+    }
+
+    private static AttributeProto intAttr(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(ATTRIBUTE_INT).setI(value).build();
+    }
+
+    private static AttributeProto graphAttr(String name, GraphProto g) {
+        return AttributeProto.newBuilder().setName(name).setType(ATTRIBUTE_GRAPH).setG(g).build();
+    }
+
+    private Map<String, Map<String, String>> importGraph(GraphProto graph) throws IOException {
+        ModelProto model = ModelProto.newBuilder().setIrVersion(9)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(graph).build();
+        Path p = tmp.resolve("layers.onnx");
+        Files.write(p, model.toByteArray());
+        ImportedModel m = new OnnxImporter().importModel(p);
+        Map<String, Map<String, String>> byName = new LinkedHashMap<>();
+        for (ImportedTensor t : m.tensors()) {
+            byName.put(t.name(), t.metadata());
+        }
+        return byName;
+    }
+
+    /** The expected metadata of a main-graph initializer: origin and graph_path, then the given pairs in order. */
+    private static Map<String, String> initializer(String... layerPairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("origin", "initializer");
+        m.put("graph_path", "main");
+        for (int i = 0; i < layerPairs.length; i += 2) {
+            m.put(layerPairs[i], layerPairs[i + 1]);
+        }
+        return m;
+    }
+
+    /** Map.equals ignores order; the keys' order is part of the contract. */
+    private static void assertMetadata(Map<String, String> expected, Map<String, String> actual) {
+        assertEquals(expected, actual);
+        assertEquals(List.copyOf(expected.keySet()), List.copyOf(actual.keySet()));
+    }
+
+    @Test
+    void convWeightAndBias() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("conv.w", 8, 3, 3, 3))
+                .addInitializer(weight("conv.b", 8))
+                .addInitializer(weight("dw.w", 8, 1, 3, 3))
+                .addNode(node("Conv", List.of("x", "conv.w", "conv.b"), "y", intAttr("group", 1)))
+                .addNode(node("Conv", List.of("y", "dw.w"), "z", intAttr("group", 8)))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "1",
+                "layer.channel_axis", "0", "layer.reduction_axis", "1"), meta.get("conv.w"));
+        assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "2"), meta.get("conv.b"));
+        // Depthwise: group equals the output channels; the layout is still O, I/g, kH, kW.
+        assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "1", "layer.group", "8",
+                "layer.channel_axis", "0", "layer.reduction_axis", "1"), meta.get("dw.w"));
+    }
+
+    @Test
+    void convTransposeIsInputMajor() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("up.w", 16, 8, 4, 4))
+                .addNode(node("ConvTranspose", List.of("x", "up.w"), "y"))
+                .build();
+        assertMetadata(initializer("layer.op", "ConvTranspose", "layer.input_index", "1",
+                "layer.channel_axis", "1", "layer.reduction_axis", "0"), importGraph(g).get("up.w"));
+    }
+
+    @Test
+    void gemmFollowsTransB() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("fc1.w", 10, 4))  // [N, K]
+                .addInitializer(weight("fc1.b", 10))
+                .addInitializer(weight("fc2.w", 10, 3))  // [K, N]
+                .addNode(node("Gemm", List.of("x", "fc1.w", "fc1.b"), "h", intAttr("transB", 1)))
+                .addNode(node("Gemm", List.of("h", "fc2.w"), "y", intAttr("transA", 0)))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "1", "layer.transA", "0",
+                "layer.transB", "1", "layer.channel_axis", "0", "layer.reduction_axis", "1"), meta.get("fc1.w"));
+        assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "2", "layer.transA", "0",
+                "layer.transB", "1"), meta.get("fc1.b"));
+        assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "1", "layer.transA", "0",
+                "layer.transB", "0", "layer.channel_axis", "1", "layer.reduction_axis", "0"), meta.get("fc2.w"));
+    }
+
+    @Test
+    void matMulWeightIsTheSecondInput() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("proj", 4, 6))
+                .addInitializer(weight("batched", 2, 4, 6))
+                .addInitializer(weight("left", 6, 4))
+                .addNode(node("MatMul", List.of("x", "proj"), "a"))
+                .addNode(node("MatMul", List.of("x", "batched"), "b"))
+                .addNode(node("MatMul", List.of("left", "x"), "c"))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(initializer("layer.op", "MatMul", "layer.input_index", "1",
+                "layer.channel_axis", "1", "layer.reduction_axis", "0"), meta.get("proj"));
+        assertMetadata(initializer("layer.op", "MatMul", "layer.input_index", "1",
+                "layer.channel_axis", "2", "layer.reduction_axis", "1"), meta.get("batched"));
+        // A constant left operand is not a weight layout we know.
+        assertMetadata(initializer("layer.op", "MatMul", "layer.input_index", "0"), meta.get("left"));
+    }
+
+    @Test
+    void recurrentWeightsAndBias() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("W", 1, 32, 5))
+                .addInitializer(weight("R", 1, 32, 8))
+                .addInitializer(weight("B", 1, 64))
+                .addNode(node("LSTM", List.of("x", "W", "R", "B"), "y", intAttr("hidden_size", 8)))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(initializer("layer.op", "LSTM", "layer.input_index", "1",
+                "layer.channel_axis", "1", "layer.reduction_axis", "2"), meta.get("W"));
+        assertMetadata(initializer("layer.op", "LSTM", "layer.input_index", "2",
+                "layer.channel_axis", "1", "layer.reduction_axis", "2"), meta.get("R"));
+        assertMetadata(initializer("layer.op", "LSTM", "layer.input_index", "3"), meta.get("B"));
+    }
+
+    @Test
+    void oneHopThroughIdentityCastAndDequantize() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("w_id", 8, 3, 1, 1))
+                .addInitializer(weight("w_cast", 5, 4))
+                .addInitializer(weight("w_q", 4, 6))
+                .addInitializer(weight("w_scale", 6))
+                .addInitializer(weight("w_twice", 8, 3, 1, 1))
+                .addInitializer(weight("w_dangling", 2, 2))
+                .addNode(node("Identity", List.of("w_id"), "w_id_copy"))
+                .addNode(node("Conv", List.of("x", "w_id_copy"), "a"))
+                .addNode(node("Cast", List.of("w_cast"), "w_cast_f", intAttr("to", OnnxImporter.FLOAT)))
+                .addNode(node("Gemm", List.of("x", "w_cast_f"), "b", intAttr("transB", 1)))
+                .addNode(node("DequantizeLinear", List.of("w_q", "w_scale"), "w_dq"))
+                .addNode(node("MatMul", List.of("x", "w_dq"), "c"))
+                .addNode(node("Identity", List.of("w_twice"), "hop1"))
+                .addNode(node("Identity", List.of("hop1"), "hop2"))
+                .addNode(node("Conv", List.of("x", "hop2"), "d"))
+                .addNode(node("Identity", List.of("w_dangling"), "unused"))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "1",
+                "layer.channel_axis", "0", "layer.reduction_axis", "1"), meta.get("w_id"));
+        assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "1", "layer.transA", "0",
+                "layer.transB", "1", "layer.channel_axis", "0", "layer.reduction_axis", "1"), meta.get("w_cast"));
+        assertMetadata(initializer("layer.op", "MatMul", "layer.input_index", "1",
+                "layer.channel_axis", "1", "layer.reduction_axis", "0"), meta.get("w_q"));
+        // Only the data input of DequantizeLinear passes through; the scale stays with it.
+        assertMetadata(initializer("layer.op", "DequantizeLinear", "layer.input_index", "1"), meta.get("w_scale"));
+        // One hop only: the second Identity is the consumer.
+        assertMetadata(initializer("layer.op", "Identity", "layer.input_index", "0"), meta.get("w_twice"));
+        assertMetadata(initializer("layer.op", "Identity", "layer.input_index", "0"), meta.get("w_dangling"));
+    }
+
+    @Test
+    void disagreeingConsumersAreCountedAndTheFirstWins() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("shared", 4, 4))
+                .addInitializer(weight("tied", 4, 4))
+                .addNode(node("Gemm", List.of("x", "shared"), "a", intAttr("transB", 1)))
+                .addNode(node("Identity", List.of("shared"), "shared_copy"))
+                .addNode(node("MatMul", List.of("a", "shared_copy"), "b"))
+                .addNode(node("Add", List.of("b", "shared"), "c"))
+                .addNode(node("MatMul", List.of("x", "tied"), "d"))
+                .addNode(node("MatMul", List.of("d", "tied"), "e"))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "1", "layer.transA", "0",
+                "layer.transB", "1", "layer.channel_axis", "0", "layer.reduction_axis", "1",
+                "layer.consumers", "3"), meta.get("shared"));
+        // Two consumers that describe the weight alike are not a disagreement.
+        assertMetadata(initializer("layer.op", "MatMul", "layer.input_index", "1",
+                "layer.channel_axis", "1", "layer.reduction_axis", "0"), meta.get("tied"));
+    }
+
+    @Test
+    void consumersInsideSubgraphsCount() throws IOException {
+        GraphProto thenBranch = GraphProto.newBuilder()
+                .addNode(node("MatMul", List.of("x", "outer_w"), "t"))
+                .build();
+        GraphProto body = GraphProto.newBuilder()
+                .addNode(NodeProto.newBuilder().setOpType("Constant").addOutput("inner_w")
+                        .addAttribute(AttributeProto.newBuilder().setName("value").setT(weight("", 6, 2, 3, 3))))
+                .addNode(node("Conv", List.of("x", "inner_w"), "u", intAttr("group", 2)))
+                .build();
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("outer_w", 3, 7))
+                .addNode(node("If", List.of("cond"), "r", graphAttr("then_branch", thenBranch)))
+                // Graph order: the If's branch comes before this later main-graph node.
+                .addNode(node("Gemm", List.of("x", "outer_w"), "s", intAttr("transB", 1)))
+                .addNode(node("Loop", List.of("n", ""), "l", graphAttr("body", body)))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(initializer("layer.op", "MatMul", "layer.input_index", "1",
+                "layer.channel_axis", "1", "layer.reduction_axis", "0", "layer.consumers", "2"), meta.get("outer_w"));
+        Map<String, String> inner = new LinkedHashMap<>();
+        inner.put("origin", "constant");
+        inner.put("graph_path", "main/Loop_2.body");
+        inner.put("layer.op", "Conv");
+        inner.put("layer.input_index", "1");
+        inner.put("layer.group", "2");
+        inner.put("layer.channel_axis", "0");
+        inner.put("layer.reduction_axis", "1");
+        assertMetadata(inner, meta.get("inner_w"));
+    }
+
+    @Test
+    void unknownLayoutsGetNoAxes() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("custom", 8, 3, 3, 3))
+                .addInitializer(weight("flat_conv", 8, 3))
+                .addInitializer(weight("table", 100, 16))
+                .addInitializer(weight("unused", 4, 4))
+                .addNode(NodeProto.newBuilder().setOpType("FusedConv").setDomain("com.microsoft")
+                        .addInput("x").addInput("custom").addOutput("a"))
+                .addNode(node("Conv", List.of("x", "flat_conv"), "b"))
+                .addNode(node("Gather", List.of("table", "ids"), "c"))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(initializer("layer.op", "com.microsoft:FusedConv", "layer.input_index", "1"), meta.get("custom"));
+        assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "1"), meta.get("flat_conv"));
+        assertMetadata(initializer("layer.op", "Gather", "layer.input_index", "0"), meta.get("table"));
+        assertMetadata(initializer(), meta.get("unused"));
+    }
+
+    /**
+     * The quantizer's own fallback rules ({@link ChannelAxes}) must give the same axes for
+     * what is recorded here, so a replay from {@code layer.op} and the shape agrees.
+     */
+    @Test
+    void agreesWithTheQuantizersRules() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("conv", 8, 3, 3, 3))
+                .addInitializer(weight("convT", 8, 3, 3, 3))
+                .addInitializer(weight("gemmT", 5, 4))
+                .addInitializer(weight("gemm", 4, 5))
+                .addInitializer(weight("matmul", 2, 4, 5))
+                .addNode(node("Conv", List.of("x", "conv"), "a"))
+                .addNode(node("ConvTranspose", List.of("x", "convT"), "b"))
+                .addNode(node("Gemm", List.of("x", "gemmT"), "c", intAttr("transB", 1)))
+                .addNode(node("Gemm", List.of("x", "gemm"), "d"))
+                .addNode(node("MatMul", List.of("x", "matmul"), "e"))
+                .build();
+        ModelProto model = ModelProto.newBuilder().setIrVersion(9)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(g).build();
+        Path p = tmp.resolve("rules.onnx");
+        Files.write(p, model.toByteArray());
+        for (ImportedTensor t : new OnnxImporter().importModel(p).tensors()) {
+            Map<String, String> m = t.metadata();
+            LayerAxes expected = ChannelAxes.forLayer(m.get("layer.op"), "onnx", t.shape().length,
+                    "1".equals(m.get("layer.transB")));
+            LayerAxes recorded = new LayerAxes(Integer.parseInt(m.get("layer.channel_axis")),
+                    Integer.parseInt(m.get("layer.reduction_axis")));
+            assertEquals(expected, recorded, t.name());
+        }
+    }
+}

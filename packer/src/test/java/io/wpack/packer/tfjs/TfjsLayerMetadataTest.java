@@ -1,0 +1,269 @@
+package io.wpack.packer.tfjs;
+
+import io.wpack.formats.WpkFormatException;
+import io.wpack.packer.json.JsonWriter;
+import io.wpack.packer.model.ImportedTensor;
+import io.wpack.quantizer.ChannelAxes;
+import io.wpack.quantizer.LayerAxes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@code layer.*} tensor metadata, on small model.json snippets. */
+class TfjsLayerMetadataTest {
+    @TempDir
+    Path tmp;
+
+    private final List<Map<String, Object>> weights = new ArrayList<>();
+    private final List<Map<String, Object>> nodes = new ArrayList<>();
+    private long shardBytes;
+
+    private TfjsLayerMetadataTest weight(String name, long... shape) {
+        long count = 1;
+        List<Long> dims = new ArrayList<>();
+        for (long d : shape) {
+            dims.add(d);
+            count *= d;
+        }
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("name", name);
+        w.put("shape", dims);
+        w.put("dtype", "float32");
+        weights.add(w);
+        shardBytes += 4 * count;
+        return this;
+    }
+
+    private TfjsLayerMetadataTest node(String name, String op, List<String> inputs, Map<String, Object> attr) {
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("name", name);
+        n.put("op", op);
+        n.put("input", inputs);
+        if (attr != null) {
+            n.put("attr", attr);
+        }
+        nodes.add(n);
+        return this;
+    }
+
+    private static Map<String, Object> nhwc() {
+        return Map.of("data_format", Map.of("s", Base64.getEncoder().encodeToString("NHWC".getBytes(StandardCharsets.UTF_8))),
+                "T", Map.of("type", "DT_FLOAT"));
+    }
+
+    private Path write(Object topology) throws IOException {
+        Files.write(tmp.resolve("w.bin"), new byte[(int) shardBytes]);
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("format", "graph-model");
+        if (topology != null) {
+            root.put("modelTopology", topology);
+        }
+        root.put("weightsManifest", List.of(Map.of("paths", List.of("w.bin"), "weights", weights)));
+        Path p = tmp.resolve("model.json");
+        Files.writeString(p, JsonWriter.writePretty(root));
+        return p;
+    }
+
+    private Map<String, Map<String, String>> importModel() throws IOException {
+        return importModel(Map.of("node", nodes, "versions", Map.of("producer", 1L)));
+    }
+
+    private Map<String, Map<String, String>> importModel(Object topology) throws IOException {
+        Map<String, Map<String, String>> byName = new LinkedHashMap<>();
+        for (ImportedTensor t : new TfjsImporter().importModel(write(topology)).tensors()) {
+            byName.put(t.name(), t.metadata());
+        }
+        return byName;
+    }
+
+    private static Map<String, String> meta(String... pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    /** Map.equals ignores order; the keys' order is part of the contract. */
+    private static void assertMetadata(Map<String, String> expected, Map<String, String> actual) {
+        assertEquals(expected, actual);
+        assertEquals(List.copyOf(expected.keySet()), List.copyOf(actual.keySet()));
+    }
+
+    @Test
+    void convolutionFiltersAndBiases() throws IOException {
+        weight("conv/filter", 3, 3, 2, 4).weight("fused/filter", 1, 1, 4, 8).weight("fused/bias", 8)
+                .weight("dw/filter", 3, 3, 8, 1).weight("up/sizes", 4).weight("up/filter", 4, 4, 2, 8)
+                .weight("conv3d/filter", 2, 3, 3, 8, 16);
+        node("image", "Placeholder", List.of(), null);
+        node("conv", "Conv2D", List.of("image", "conv/filter"), nhwc());
+        node("fused", "_FusedConv2D", List.of("conv", "fused/filter:0", "fused/bias"), nhwc());
+        node("dw", "FusedDepthwiseConv2dNative", List.of("fused", "dw/filter"), nhwc());
+        node("up", "Conv2DBackpropInput", List.of("up/sizes", "up/filter", "dw"), nhwc());
+        node("vol", "Conv3D", List.of("video", "conv3d/filter"), null);
+        Map<String, Map<String, String>> m = importModel();
+        assertMetadata(meta("layer.op", "Conv2D", "layer.input_index", "1", "layer.data_format", "NHWC",
+                "layer.channel_axis", "3", "layer.reduction_axis", "2"), m.get("conv/filter"));
+        assertMetadata(meta("layer.op", "_FusedConv2D", "layer.input_index", "1", "layer.data_format", "NHWC",
+                "layer.channel_axis", "3", "layer.reduction_axis", "2"), m.get("fused/filter"));
+        assertMetadata(meta("layer.op", "_FusedConv2D", "layer.input_index", "2", "layer.data_format", "NHWC"),
+                m.get("fused/bias"));
+        assertMetadata(meta("layer.op", "FusedDepthwiseConv2dNative", "layer.input_index", "1",
+                "layer.data_format", "NHWC", "layer.channel_axis", "2", "layer.reduction_axis", "-1"), m.get("dw/filter"));
+        assertMetadata(meta("layer.op", "Conv2DBackpropInput", "layer.input_index", "0", "layer.data_format", "NHWC"),
+                m.get("up/sizes"));
+        assertMetadata(meta("layer.op", "Conv2DBackpropInput", "layer.input_index", "1", "layer.data_format", "NHWC",
+                "layer.channel_axis", "2", "layer.reduction_axis", "3"), m.get("up/filter"));
+        assertMetadata(meta("layer.op", "Conv3D", "layer.input_index", "1",
+                "layer.channel_axis", "4", "layer.reduction_axis", "3"), m.get("conv3d/filter"));
+    }
+
+    @Test
+    void matMulFollowsTransposeB() throws IOException {
+        weight("dense/kernel", 6, 10).weight("head/kernel", 3, 10).weight("head/bias", 3).weight("rank3", 2, 6, 10);
+        node("dense", "MatMul", List.of("x", "dense/kernel"), Map.of("transpose_a", Map.of("b", false)));
+        node("head", "_FusedMatMul", List.of("dense", "head/kernel", "head/bias"),
+                Map.of("transpose_b", Map.of("b", true), "transpose_a", Map.of()));
+        node("odd", "MatMul", List.of("x", "rank3"), null);
+        Map<String, Map<String, String>> m = importModel();
+        assertMetadata(meta("layer.op", "MatMul", "layer.input_index", "1", "layer.transpose_a", "false",
+                "layer.transpose_b", "false", "layer.channel_axis", "1", "layer.reduction_axis", "0"),
+                m.get("dense/kernel"));
+        assertMetadata(meta("layer.op", "_FusedMatMul", "layer.input_index", "1", "layer.transpose_a", "false",
+                "layer.transpose_b", "true", "layer.channel_axis", "0", "layer.reduction_axis", "1"),
+                m.get("head/kernel"));
+        assertMetadata(meta("layer.op", "_FusedMatMul", "layer.input_index", "2", "layer.transpose_a", "false",
+                "layer.transpose_b", "true"), m.get("head/bias"));
+        assertMetadata(meta("layer.op", "MatMul", "layer.input_index", "1", "layer.transpose_a", "false",
+                "layer.transpose_b", "false"), m.get("rank3"));
+    }
+
+    @Test
+    void inputNamesControlInputsAndPassThroughs() throws IOException {
+        weight("a", 3, 3, 2, 4).weight("b", 3, 3, 2, 4).weight("c", 3, 3, 2, 4).weight("d", 3, 3, 2, 4);
+        // "^a" is a control dependency and "a:1" another output: neither uses the weight a.
+        node("noop", "NoOp", List.of("^a", "a:1"), null);
+        node("a_read", "Identity", List.of("a"), null);
+        node("conv_a", "Conv2D", List.of("x", "a_read:0"), null);
+        node("b_half", "Cast", List.of("b:0"), null);
+        node("conv_b", "DepthwiseConv2dNative", List.of("x", "b_half"), null);
+        node("c1", "Identity", List.of("c"), null);
+        node("c2", "Identity", List.of("c1"), null);
+        node("conv_c", "Conv2D", List.of("x", "c2"), null);
+        node("d_out", "Identity", List.of("d"), null);
+        Map<String, Map<String, String>> m = importModel();
+        assertMetadata(meta("layer.op", "Conv2D", "layer.input_index", "1",
+                "layer.channel_axis", "3", "layer.reduction_axis", "2"), m.get("a"));
+        assertMetadata(meta("layer.op", "DepthwiseConv2dNative", "layer.input_index", "1",
+                "layer.channel_axis", "2", "layer.reduction_axis", "-1"), m.get("b"));
+        // One hop only; and a pass-through that nothing reads is the consumer itself.
+        assertMetadata(meta("layer.op", "Identity", "layer.input_index", "0"), m.get("c"));
+        assertMetadata(meta("layer.op", "Identity", "layer.input_index", "0"), m.get("d"));
+    }
+
+    @Test
+    void disagreeingConsumersAreCountedAndTheFirstWins() throws IOException {
+        weight("shared", 1, 1, 4, 4).weight("tied", 1, 1, 4, 4).weight("unused", 2);
+        node("scale", "Mul", List.of("x", "shared"), null);
+        node("conv", "Conv2D", List.of("scale", "shared"), nhwc());
+        node("conv1", "Conv2D", List.of("x", "tied"), nhwc());
+        node("conv2", "Conv2D", List.of("conv1", "tied"), nhwc());
+        Map<String, Map<String, String>> m = importModel();
+        assertMetadata(meta("layer.op", "Mul", "layer.input_index", "1", "layer.consumers", "2"), m.get("shared"));
+        assertMetadata(meta("layer.op", "Conv2D", "layer.input_index", "1", "layer.data_format", "NHWC",
+                "layer.channel_axis", "3", "layer.reduction_axis", "2"), m.get("tied"));
+        assertMetadata(meta(), m.get("unused"));
+    }
+
+    @Test
+    void layerKeysComeAfterTheQuantizationKey() throws IOException {
+        Files.write(tmp.resolve("w.bin"), new byte[2 * 2 * 3 * 5]);
+        String json = "{\"modelTopology\": {\"node\": [{\"name\": \"c\", \"op\": \"Conv2D\", \"input\": [\"x\", \"k\"]}]},"
+                + " \"weightsManifest\": [{\"paths\": [\"w.bin\"], \"weights\": [{\"name\": \"k\", \"shape\": [2, 2, 3, 5],"
+                + " \"dtype\": \"float32\", \"quantization\": {\"dtype\": \"uint8\", \"min\": -1.0, \"scale\": 0.01}}]}]}";
+        Path p = tmp.resolve("q.json");
+        Files.writeString(p, json);
+        assertMetadata(meta("tfjs.quantization", "uint8", "layer.op", "Conv2D", "layer.input_index", "1",
+                "layer.channel_axis", "3", "layer.reduction_axis", "2"),
+                new TfjsImporter().importModel(p).tensors().get(0).metadata());
+    }
+
+    @Test
+    void modelsWithoutANodeListGetNoLayerKeys() throws IOException {
+        weight("dense/kernel", 4, 2);
+        assertMetadata(meta(), importModel(null).get("dense/kernel"));
+        // A layers model's topology is a Keras config.
+        Map<String, Object> keras = Map.of("class_name", "Sequential", "config", Map.of("layers", List.of()));
+        assertMetadata(meta(), importModel(keras).get("dense/kernel"));
+    }
+
+    @Test
+    void malformedTopologyIsAFormatError() throws IOException {
+        weight("k", 1, 1, 2, 2);
+        String notAList = error(Map.of("node", Map.of()));
+        assertTrue(notAList.contains("modelTopology.node must be a JSON array"), notAList);
+        String noOp = error(Map.of("node", List.of(Map.of("name", "n", "input", List.of("k")))));
+        assertTrue(noOp.contains("node[0] (\"n\") has no \"op\""), noOp);
+        String badInput = error(Map.of("node", List.of(Map.of("name", "n", "op", "Conv2D", "input", List.of(7L)))));
+        assertTrue(badInput.contains("input[0] must be a JSON string"), badInput);
+        String badFormat = error(Map.of("node", List.of(Map.of("name", "n", "op", "Conv2D", "input", List.of("x", "k"),
+                "attr", Map.of("data_format", Map.of("s", "N*HWC"))))));
+        assertTrue(badFormat.contains("attr.data_format.s is not base64"), badFormat);
+        String badBool = error(Map.of("node", List.of(Map.of("name", "n", "op", "MatMul", "input", List.of("x", "k"),
+                "attr", Map.of("transpose_b", Map.of("b", "yes"))))));
+        assertTrue(badBool.contains("node[0] (\"n\") attr.transpose_b.b must be true or false"), badBool);
+    }
+
+    private String error(Object topology) throws IOException {
+        Path p = write(topology);
+        return assertThrows(WpkFormatException.class, () -> new TfjsImporter().importModel(p)).getMessage();
+    }
+
+    @Test
+    void controlAndOtherOutputNamesAreNotTheWeight() {
+        assertEquals("w", TfjsLayerMetadata.producer("w"));
+        assertEquals("w", TfjsLayerMetadata.producer("w:0"));
+        assertEquals(null, TfjsLayerMetadata.producer("w:1"));
+        assertEquals(null, TfjsLayerMetadata.producer("^w"));
+        assertEquals("scope/w", TfjsLayerMetadata.producer("scope/w"));
+        assertEquals("odd:name", TfjsLayerMetadata.producer("odd:name"));
+    }
+
+    /**
+     * The quantizer's fallback rules ({@link ChannelAxes}) give the same channel axis for
+     * what is recorded here. The reduction axis agrees too except for depthwise filters,
+     * where this importer records -1 (no input-channel sum) and ChannelAxes uses the
+     * kernel width (1).
+     */
+    @Test
+    void agreesWithTheQuantizersRules() throws IOException {
+        weight("conv", 3, 3, 2, 4).weight("dw", 3, 3, 4, 2).weight("up", 4, 4, 2, 8)
+                .weight("dense", 6, 10).weight("denseT", 10, 6);
+        node("c", "_FusedConv2D", List.of("x", "conv"), null);
+        node("d", "DepthwiseConv2dNative", List.of("x", "dw"), null);
+        node("u", "Conv2DBackpropInput", List.of("s", "up", "x"), null);
+        node("m", "MatMul", List.of("x", "dense"), null);
+        node("t", "MatMul", List.of("x", "denseT"), Map.of("transpose_b", Map.of("b", true)));
+        for (ImportedTensor t : new TfjsImporter().importModel(write(Map.of("node", nodes))).tensors()) {
+            Map<String, String> m = t.metadata();
+            LayerAxes rule = ChannelAxes.forLayer(m.get("layer.op"), "tfjs", t.shape().length,
+                    "true".equals(m.get("layer.transpose_b")));
+            assertEquals(rule.channelAxis(), Integer.parseInt(m.get("layer.channel_axis")), t.name());
+            int reduction = Integer.parseInt(m.get("layer.reduction_axis"));
+            assertEquals(t.name().equals("dw") ? -1 : rule.reductionAxis(), reduction, t.name());
+        }
+    }
+}
