@@ -9,6 +9,10 @@ import io.wpack.packer.Packer;
 import io.wpack.packer.model.ImportedModel;
 import io.wpack.packer.model.ModelImporter;
 import io.wpack.packer.model.ModelImporters;
+import io.wpack.packer.policy.Presets;
+import io.wpack.packer.policy.PruneSpec;
+import io.wpack.packer.policy.QuantSpec;
+import io.wpack.packer.policy.TensorPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,15 +28,30 @@ import java.util.Locale;
                 "Pack a model into a .wpk package.",
                 "",
                 "Reads ONNX (.onnx, with external data), safetensors, NumPy (.npy, .npz) and",
-                "TensorFlow.js (model.json with its .bin shards). Packing is lossless: every",
-                "tensor is stored raw or through the smallest of the candidate codecs.",
+                "TensorFlow.js (model.json with its .bin shards). Packing is lossless unless",
+                "--quant, --prune, --preset or --config asks otherwise; then each tensor's scheme",
+                "and its measured error (SQNR, max |error|, sparsity) are reported and recorded.",
+                "1-D tensors (biases, norms), integer tensors and tiny tensors stay lossless.",
+                "Every tensor is then stored raw or through the smallest candidate codec.",
                 "The output is written to a temporary file and renamed into place, so a failed",
                 "pack never leaves a partial file.",
                 "",
                 "Examples:",
                 "  wpack pack model.onnx -o model.wpk",
                 "  wpack pack weights.safetensors -o w.wpk --align 4096 --json",
-                "  wpack pack tfjs/model.json -o m.wpk --explain"
+                "  wpack pack tfjs/model.json -o m.wpk --explain",
+                "  wpack pack model.onnx -o m.wpk --quant int8:channel --prune magnitude:0.5",
+                "  wpack pack model.onnx -o m.wpk --preset int4-g32",
+                "  wpack pack model.onnx -o m.wpk --config policy.json",
+                "",
+                "Quantization (--quant): none, int8, int4, intN (N=2..8), uint8, kmeans:K (K=2..256),",
+                "  fp16, bf16, fp8[:e4m3|:e5m2]; integers take :tensor, :channel (default) or :groupG",
+                "  and :sym (default) or :affine; kmeans takes :tensor (default) or :channel.",
+                "Pruning (--prune): none, magnitude:S, nm:N:M, block:RxC:S, bcr:RxC:S, pattern:P:S,",
+                "  filter:S, where S is the target sparsity (fraction of weights removed).",
+                "Presets (--preset): lossless, int8, int4-g32, mag50-int8, mag80-int8, kmeans16, fp16, bf16.",
+                "Config (--config FILE): JSON rules matched by tensor name, rank and size; see",
+                "  packer/POLICY.md."
         },
         mixinStandardHelpOptions = true,
         exitCodeListHeading = "%nExit codes:%n",
@@ -56,6 +75,18 @@ final class PackCommand extends BaseCommand {
     @Option(names = "--codecs", paramLabel = "LIST", split = ",",
             description = "Restrict the codecs tried per tensor (e.g. raw,deflate); the smallest wins. Default: every codec suited to the tensor's dtype.")
     List<String> codecs = List.of();
+
+    @Option(names = "--quant", paramLabel = "SCHEME", description = "Quantize weights, e.g. int8:channel, int4:group32, kmeans:16, fp16.")
+    String quant;
+
+    @Option(names = "--prune", paramLabel = "SCHEME", description = "Prune weights first, e.g. magnitude:0.8, nm:2:4, block:4x4:0.5.")
+    String prune;
+
+    @Option(names = "--preset", paramLabel = "NAME", description = "A named mix: lossless, int8, int4-g32, mag50-int8, mag80-int8, kmeans16, fp16, bf16.")
+    String preset;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Per-tensor rules in a JSON file (see packer/POLICY.md).")
+    Path config;
 
     @Option(names = "--explain", description = "Also list every candidate codec's size per tensor.")
     boolean explain;
@@ -84,6 +115,21 @@ final class PackCommand extends BaseCommand {
         if (alignment < FormatVersion.MIN_ALIGNMENT) {
             throw new UsageException("--align must be at least " + FormatVersion.MIN_ALIGNMENT);
         }
+        int sources = (preset != null ? 1 : 0) + (config != null ? 1 : 0) + (quant != null || prune != null ? 1 : 0);
+        if (sources > 1) {
+            throw new UsageException("give one of --preset, --config, or --quant/--prune");
+        }
+        try {
+            if (preset != null) {
+                options = options.withPolicy(Presets.policy(preset));
+            } else if (quant != null || prune != null) {
+                options = options.withPolicy(TensorPolicy.uniform(
+                        quant == null ? QuantSpec.NONE : QuantSpec.parse(quant),
+                        prune == null ? PruneSpec.NONE : PruneSpec.parse(prune)));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     @Override
@@ -97,6 +143,9 @@ final class PackCommand extends BaseCommand {
         }
         if (Files.exists(out) && Files.isSameFile(out, input)) {
             throw new UsageException("output would overwrite the input");
+        }
+        if (config != null) {
+            options = options.withPolicy(TensorPolicy.load(config));
         }
         ModelImporter importer = ModelImporters.detect(input);
         ImportedModel model = importer.importModel(input);

@@ -16,12 +16,20 @@ import java.util.Locale;
                 "Write every tensor of a package to a .safetensors or .npz file.",
                 "",
                 "Tensors are written in their logical dtype; for a lossless package the output is",
-                "bit-exact with the source model's tensors. NumPy has no bfloat16 or float8, so in",
-                ".npz those are written as their uint16/uint8 bit patterns.",
+                "bit-exact with the source model's tensors, and for a lossy one it is bit-exact with",
+                "the reconstruction the packer measured its error on. NumPy has no bfloat16 or",
+                "float8, so in .npz those are written as their uint16/uint8 bit patterns.",
+                "With --keep-quantized, quantized tensors keep their codes and gain side arrays:",
+                "  NAME.scales (f32), NAME.zero_points (i32): value = (code - zero_point) * scale,",
+                "    shaped [1] per tensor, [C] per channel, or the tensor's shape with the",
+                "    reduction axis cut to ceil(R/G) per group;",
+                "  NAME.codebook (f32, [books, K]): value = codebook[book, code];",
+                "  NAME.nonzero (bool): 1 where the reconstruction is not zero (the pruning mask).",
                 "",
                 "Examples:",
                 "  wpack unpack model.wpk -o weights.safetensors",
-                "  wpack unpack model.wpk -o weights.npz --stored"
+                "  wpack unpack model.wpk -o weights.npz --stored",
+                "  wpack unpack model.wpk -o codes.safetensors --keep-quantized"
         },
         mixinStandardHelpOptions = true,
         exitCodeListHeading = "%nExit codes:%n",
@@ -37,6 +45,12 @@ final class UnpackCommand extends BaseCommand {
     @Option(names = "--stored",
             description = "Write tensors as stored (e.g. the uint8 codes of a TF.js-quantized weight) instead of dequantized.")
     boolean stored;
+
+    @Option(names = "--keep-quantized",
+            description = {"Write quantized tensors as their codes (integer codes, codebook indices, f16/f8 bits)",
+                    "plus side arrays NAME.scales, NAME.zero_points, NAME.codebook and NAME.nonzero,",
+                    "so other runtimes and benchmarks see the exact symbols."})
+    boolean keepQuantized;
 
     private Exporter exporter;
 
@@ -55,7 +69,7 @@ final class UnpackCommand extends BaseCommand {
             throw new UsageException("output " + output + " is a folder; give a file name");
         }
         try (WpkPackage pkg = WpkPackage.open(pkgPath)) {
-            exporter.export(pkg, output, stored ? Representation.STORED : Representation.LOGICAL);
+            exporter.export(pkg, output, stored ? Representation.STORED : Representation.LOGICAL, keepQuantized);
             out().printf(Locale.ROOT, "unpacked %d tensors from %s -> %s (%s)%n", pkg.tensors().size(), pkgPath,
                     output, Reports.bytes(Files.size(output)));
         }

@@ -42,13 +42,12 @@ public final class ManifestValidator {
             DType stored = tensor.getStoredDtype() == DType.DTYPE_UNSPECIFIED ? dtype : tensor.getStoredDtype();
             Verify.verify(stored != DType.UNRECOGNIZED, "%s: unknown stored dtype number %d", where,
                     tensor.getStoredDtypeValue());
-            checkDequantization(tensor, dtype, stored, where);
-
             long[] shape = new long[tensor.getShapeCount()];
             for (int i = 0; i < shape.length; i++) {
                 shape[i] = tensor.getShape(i);
                 Verify.verify(shape[i] >= 0, "%s: dimension %d is out of range", where, i);
             }
+            checkDequantization(tensor, dtype, stored, where, shape);
             long count = DTypes.elementCount(shape);
             long storedBytes = Verify.multiplySize(count, DTypes.byteSize(stored), where + " byte size");
             long logicalBytes = Verify.multiplySize(count, DTypes.byteSize(dtype), where + " byte size");
@@ -90,7 +89,7 @@ public final class ManifestValidator {
         return out;
     }
 
-    private static void checkDequantization(Tensor tensor, DType dtype, DType stored, String where)
+    private static void checkDequantization(Tensor tensor, DType dtype, DType stored, String where, long[] shape)
             throws WpkFormatException {
         boolean has = tensor.hasDequantization();
         if (stored == dtype) {
@@ -113,6 +112,32 @@ public final class ManifestValidator {
                                 && DTypes.byteSize(stored) < DTypes.byteSize(dtype),
                         "%s: widening needs a narrower stored float dtype", where);
                 break;
+            case INTEGER: {
+                var q = dq.getInteger();
+                Verify.verify(dtype == DType.F32 && (stored == DType.I8 || stored == DType.U8),
+                        "%s: integer codes must be stored as i8 or u8 for an f32 tensor", where);
+                Verify.verify(q.getBits() >= 2 && q.getBits() <= 8, "%s: %d-bit codes are out of range", where,
+                        q.getBits());
+                long n = ParameterIndex.forInteger(q, shape).count();
+                Verify.verify(q.getScalesCount() == n, "%s: %d scales given, %d needed", where, q.getScalesCount(), n);
+                Verify.verify(q.getZeroPointsCount() == 0 || q.getZeroPointsCount() == n,
+                        "%s: %d zero points given, %d needed", where, q.getZeroPointsCount(), n);
+                for (float f : q.getScalesList()) {
+                    Verify.verify(Float.isFinite(f), "%s: a scale is not finite", where);
+                }
+                break;
+            }
+            case CODEBOOK: {
+                var q = dq.getCodebook();
+                Verify.verify(dtype == DType.F32 && stored == DType.U8,
+                        "%s: codebook indices must be stored as u8 for an f32 tensor", where);
+                Verify.verify(q.getEntries() >= 1 && q.getEntries() <= 256, "%s: codebook size %d is out of range",
+                        where, q.getEntries());
+                long books = ParameterIndex.forCodebook(q, shape).count();
+                Verify.verify(q.getCodebooksCount() == Verify.multiplySize(books, q.getEntries(), where),
+                        "%s: %d codebook entries given, %d needed", where, q.getCodebooksCount(), books * q.getEntries());
+                break;
+            }
             default:
                 throw new WpkFormatException(where + ": unknown dequantization kind (the package needs a newer wpack)");
         }

@@ -72,6 +72,9 @@ public final class PackageFile implements Closeable {
     static Manifest parseManifest(byte[] bytes, PackageHeader header) throws WpkFormatException {
         int crc = Crc32c.of(bytes, 0, bytes.length);
         Verify.verify(crc == header.manifestCrc(), header.manifestOffset(), "manifest checksum mismatch: the package is corrupt");
+        if (header.manifestCodec() == PackageHeader.MANIFEST_DEFLATE) {
+            bytes = inflateManifest(bytes, header);
+        }
         try {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
             in.setRecursionLimit(32);
@@ -81,6 +84,38 @@ public final class PackageFile implements Closeable {
         } catch (IOException e) {
             throw new WpkFormatException(header.manifestOffset(), "manifest does not parse: " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] inflateManifest(byte[] stored, PackageHeader header) throws WpkFormatException {
+        // Output is bounded by the header's decoded length (itself capped), never by the stream.
+        byte[] out = new byte[(int) header.manifestDecodedLength()];
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+        try {
+            inflater.setInput(stored);
+            int n = 0;
+            while (n < out.length) {
+                int k = inflater.inflate(out, n, out.length - n);
+                if (k == 0) {
+                    break; // finished early, truncated, or wants a dictionary: all reported below
+                }
+                n += k;
+            }
+            Verify.verify(n == out.length && (inflater.finished() || finishesWithoutOutput(inflater)),
+                    header.manifestOffset(), "compressed manifest does not decode to its recorded %d bytes",
+                    out.length);
+            Verify.verify(inflater.getRemaining() == 0, header.manifestOffset(), "bytes after the compressed manifest");
+            return out;
+        } catch (java.util.zip.DataFormatException e) {
+            throw new WpkFormatException(header.manifestOffset(), "compressed manifest is corrupt: " + e.getMessage());
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private static boolean finishesWithoutOutput(java.util.zip.Inflater inflater) throws java.util.zip.DataFormatException {
+        byte[] one = new byte[1];
+        int k = inflater.inflate(one);
+        return k == 0 && inflater.finished();
     }
 
     public PackageHeader header() {

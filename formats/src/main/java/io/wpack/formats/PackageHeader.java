@@ -10,19 +10,30 @@ import java.nio.ByteOrder;
  *  0  8  magic            89 57 50 4B 0D 0A 1A 0A  ("\x89WPK\r\n\x1a\n")
  *  8  4  format version   u32
  * 12  1  byte order       1 = little-endian (the only order written)
- * 13  3  reserved         zero
+ * 13  1  manifest codec   0 = protobuf as is, 1 = raw DEFLATE of the protobuf
+ * 14  2  reserved         zero
  * 16  4  alignment        u32, power of two, 64..4096
  * 20  4  manifest CRC32C  u32
  * 24  8  manifest offset  u64, always 64
  * 32  8  manifest length  u64
  * 40  8  data offset      u64, multiple of the alignment
  * 48  8  data length      u64
- * 56  4  flags            u32, zero in version 1
+ * 56  4  manifest decoded length  u32: protobuf bytes after decoding (equals the length when codec 0)
  * 60  4  header CRC32C    u32 over bytes 0..59
  * </pre>
  */
 public record PackageHeader(int version, int alignment, int manifestCrc, long manifestOffset, long manifestLength,
-                            long dataOffset, long dataLength) {
+                            long dataOffset, long dataLength, int manifestCodec, long manifestDecodedLength) {
+
+    public static final int MANIFEST_RAW = 0;
+    public static final int MANIFEST_DEFLATE = 1;
+
+    /** A header whose manifest is stored as plain protobuf. */
+    public PackageHeader(int version, int alignment, int manifestCrc, long manifestOffset, long manifestLength,
+                         long dataOffset, long dataLength) {
+        this(version, alignment, manifestCrc, manifestOffset, manifestLength, dataOffset, dataLength, MANIFEST_RAW,
+                manifestLength);
+    }
 
     public static final int SIZE = 64;
     static final byte[] MAGIC = {(byte) 0x89, 'W', 'P', 'K', '\r', '\n', 0x1A, '\n'};
@@ -42,14 +53,14 @@ public record PackageHeader(int version, int alignment, int manifestCrc, long ma
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC);
         b.putInt(version);
-        b.put(BYTE_ORDER_LITTLE_ENDIAN).put((byte) 0).put((byte) 0).put((byte) 0);
+        b.put(BYTE_ORDER_LITTLE_ENDIAN).put((byte) manifestCodec).put((byte) 0).put((byte) 0);
         b.putInt(alignment);
         b.putInt(manifestCrc);
         b.putLong(manifestOffset);
         b.putLong(manifestLength);
         b.putLong(dataOffset);
         b.putLong(dataLength);
-        b.putInt(0);
+        b.putInt((int) manifestDecodedLength);
         b.putInt(Crc32c.of(b.array(), 0, 60));
         return b.array();
     }
@@ -75,7 +86,10 @@ public record PackageHeader(int version, int alignment, int manifestCrc, long ma
         int storedCrc = b.getInt(60);
         Verify.verify(storedCrc == Crc32c.of(bytes, 0, 60), 60, "header checksum mismatch: the package is corrupt");
         Verify.verify(bytes[12] == BYTE_ORDER_LITTLE_ENDIAN, 12, "unsupported byte order mark %d", bytes[12]);
-        Verify.verify(bytes[13] == 0 && bytes[14] == 0 && bytes[15] == 0, 13, "reserved header bytes are not zero");
+        int manifestCodec = bytes[13];
+        Verify.verify(manifestCodec == MANIFEST_RAW || manifestCodec == MANIFEST_DEFLATE, 13,
+                "unknown manifest codec %d", manifestCodec);
+        Verify.verify(bytes[14] == 0 && bytes[15] == 0, 14, "reserved header bytes are not zero");
         int alignment = b.getInt(16);
         Verify.verify(alignment >= FormatVersion.MIN_ALIGNMENT && alignment <= FormatVersion.MAX_ALIGNMENT
                 && Integer.bitCount(alignment) == 1, 16, "alignment %d is not a power of two in [%d, %d]",
@@ -85,10 +99,15 @@ public record PackageHeader(int version, int alignment, int manifestCrc, long ma
         long manifestLength = b.getLong(32);
         long dataOffset = b.getLong(40);
         long dataLength = b.getLong(48);
-        Verify.verify(b.getInt(56) == 0, 56, "unknown header flags %08x", b.getInt(56));
+        long manifestDecoded = Integer.toUnsignedLong(b.getInt(56));
         Verify.verify(manifestOffset == SIZE, 24, "manifest offset %d is not %d", manifestOffset, SIZE);
         Verify.verify(manifestLength >= 0 && manifestLength <= FormatVersion.MAX_MANIFEST_BYTES, 32,
                 "manifest length %d is out of range (limit %d)", manifestLength, FormatVersion.MAX_MANIFEST_BYTES);
+        Verify.verify(manifestDecoded <= FormatVersion.MAX_MANIFEST_BYTES, 56,
+                "decoded manifest length %d is out of range (limit %d)", manifestDecoded, FormatVersion.MAX_MANIFEST_BYTES);
+        Verify.verify(manifestCodec != MANIFEST_RAW || manifestDecoded == manifestLength, 56,
+                "decoded manifest length %d differs from the stored length %d of a plain manifest", manifestDecoded,
+                manifestLength);
         long manifestEnd = manifestOffset + manifestLength;
         Verify.verify(dataOffset >= manifestEnd && dataOffset % alignment == 0 && dataOffset - manifestEnd < alignment,
                 40, "data offset %d does not follow the manifest (ends at %d) at the next %d-byte boundary",
@@ -103,6 +122,6 @@ public record PackageHeader(int version, int alignment, int manifestCrc, long ma
                     expected, fileSize < expected ? " (truncated?)" : "");
         }
         return new PackageHeader(version, alignment, manifestCrc, manifestOffset, manifestLength, dataOffset,
-                dataLength);
+                dataLength, manifestCodec, manifestDecoded);
     }
 }

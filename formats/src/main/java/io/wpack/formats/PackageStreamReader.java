@@ -33,6 +33,7 @@ public final class PackageStreamReader {
         byte[] head = readBytes(PackageHeader.SIZE, "header");
         this.header = PackageHeader.decode(head, -1);
         byte[] manifestBytes = readBytes((int) header.manifestLength(), "manifest");
+        // parseManifest checks the CRC over the stored bytes, then inflates a deflated manifest.
         this.manifest = PackageFile.parseManifest(manifestBytes, header);
         this.tensors = Collections.unmodifiableList(ManifestValidator.validate(manifest, header));
         skipZeros(header.dataOffset() - position);

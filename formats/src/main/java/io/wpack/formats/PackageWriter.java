@@ -81,12 +81,20 @@ public final class PackageWriter implements Closeable {
         if (manifest.getAlignment() != alignment) {
             manifest = manifest.toBuilder().setAlignment(alignment).build();
         }
-        byte[] manifestBytes = manifest.toByteArray();
+        byte[] plain = manifest.toByteArray();
+        // Names and metadata repeat a lot; a deflated manifest is often a third of the plain one.
+        byte[] deflated = deflate(plain);
+        int codec = deflated.length < plain.length ? PackageHeader.MANIFEST_DEFLATE : PackageHeader.MANIFEST_RAW;
+        byte[] manifestBytes = codec == PackageHeader.MANIFEST_DEFLATE ? deflated : plain;
         long manifestEnd = PackageHeader.SIZE + (long) manifestBytes.length;
         long dataOffset = align(manifestEnd, alignment);
         PackageHeader header = new PackageHeader(FormatVersion.CURRENT, alignment,
                 Crc32c.of(manifestBytes, 0, manifestBytes.length), PackageHeader.SIZE, manifestBytes.length,
-                dataOffset, spoolSize);
+                dataOffset, spoolSize, codec, plain.length);
+        if (plain.length > FormatVersion.MAX_MANIFEST_BYTES) {
+            throw new WpkFormatException("the manifest would be " + plain.length + " bytes, over the "
+                    + FormatVersion.MAX_MANIFEST_BYTES + "-byte limit (too many tensors or too much metadata)");
+        }
         // Validate what we are about to write with the reader's own checks.
         ManifestValidator.validate(manifest, header);
 
@@ -125,6 +133,23 @@ public final class PackageWriter implements Closeable {
             spool.close();
         } finally {
             Files.deleteIfExists(spoolPath);
+        }
+    }
+
+    private static byte[] deflate(byte[] in) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(9, true);
+        try {
+            d.setInput(in);
+            d.finish();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(in.length / 2 + 64);
+            byte[] buf = new byte[1 << 16];
+            while (!d.finished()) {
+                int n = d.deflate(buf);
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            d.end();
         }
     }
 

@@ -77,14 +77,14 @@ final class ChunkDecoder {
         int outLen = Verify.toIntSize((long) decodedLen / storedSize * logicalSize, "converted chunk");
         ByteBuffer window = sink.window(outStart, outLen);
         if (window != null) {
-            ElementConverter.convert(t, tmp, window);
+            ElementConverter.convert(t, tmp, window, storedStart / storedSize);
             return;
         }
         if (convertScratch == null || convertScratch.capacity() < outLen) {
             convertScratch = ByteBuffer.allocate(outLen).order(ByteOrder.LITTLE_ENDIAN);
         }
         convertScratch.clear().limit(outLen);
-        ElementConverter.convert(t, tmp, convertScratch);
+        ElementConverter.convert(t, tmp, convertScratch, storedStart / storedSize);
         sink.write(outStart, convertScratch);
     }
 

@@ -1,6 +1,7 @@
 package io.wpack.loader;
 
 import io.wpack.formats.FloatBits;
+import io.wpack.formats.ParameterIndex;
 import io.wpack.formats.TensorEntry;
 import io.wpack.formats.WpkFormatException;
 import io.wpack.formats.proto.AffineDequantization;
@@ -15,7 +16,7 @@ final class ElementConverter {
     }
 
     /** Converts all remaining elements of {@code src} (stored dtype) into {@code dst} (logical dtype). */
-    static void convert(TensorEntry t, ByteBuffer src, ByteBuffer dst) throws WpkFormatException {
+    static void convert(TensorEntry t, ByteBuffer src, ByteBuffer dst, long firstElement) throws WpkFormatException {
         ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer out = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         DType stored = t.storedDtype();
@@ -36,9 +37,46 @@ final class ElementConverter {
                     putFloat(out, logical, readFloat(in, stored));
                 }
                 break;
+            case INTEGER:
+                integer(t, dq.getInteger(), in, out, firstElement);
+                break;
+            case CODEBOOK:
+                codebook(t, dq.getCodebook(), in, out, firstElement);
+                break;
             default:
                 throw new WpkFormatException("tensor '" + t.name() + "': no conversion from "
                         + stored + " to " + logical);
+        }
+    }
+
+    // value = (float) (code - zp) * scale in binary32; Java float arithmetic never fuses, so this is exact to the spec.
+    private static void integer(TensorEntry t, io.wpack.formats.proto.IntegerDequantization q, ByteBuffer in,
+                                ByteBuffer out, long first) throws WpkFormatException {
+        ParameterIndex index = ParameterIndex.forInteger(q, t.shape());
+        boolean signed = t.storedDtype() == DType.I8;
+        boolean hasZero = q.getZeroPointsCount() > 0;
+        long e = first;
+        while (in.hasRemaining()) {
+            int code = signed ? in.get() : in.get() & 0xFF;
+            int p = (int) index.of(e++);
+            int zp = hasZero ? q.getZeroPoints(p) : 0;
+            out.putFloat((float) (code - zp) * q.getScales(p));
+        }
+    }
+
+    private static void codebook(TensorEntry t, io.wpack.formats.proto.CodebookDequantization q, ByteBuffer in,
+                                 ByteBuffer out, long first) throws WpkFormatException {
+        ParameterIndex index = ParameterIndex.forCodebook(q, t.shape());
+        int k = q.getEntries();
+        long e = first;
+        while (in.hasRemaining()) {
+            int code = in.get() & 0xFF;
+            if (code >= k) {
+                throw new WpkFormatException("tensor '" + t.name() + "': codebook index " + code
+                        + " is not below the codebook size " + k);
+            }
+            int b = (int) index.of(e++);
+            out.putFloat(q.getCodebooks(b * k + code));
         }
     }
 

@@ -13,9 +13,12 @@ public record PackReport(Map<String, String> metadata, List<TensorReport> tensor
      * @param inputBytes  bytes of the tensor as imported (stored dtype)
      * @param storedBytes bytes its chunks occupy in the package
      * @param candidates  size of the first chunk under each candidate codec, for --explain
+     * @param scheme      the lossy scheme applied ("lossless" when none); the error figures are then +inf, 0 and the
+     *                    tensor's own fraction of zeros
      */
     public record TensorReport(String name, DType dtype, DType storedDtype, long[] shape, long params,
-                               long inputBytes, long storedBytes, String encoding, Map<String, Long> candidates) {
+                               long inputBytes, long storedBytes, String encoding, Map<String, Long> candidates,
+                               String scheme, double sqnrDb, double maxAbsError, double sparsity) {
         public double bitsPerWeight() {
             return params == 0 ? 0 : storedBytes * 8.0 / params;
         }

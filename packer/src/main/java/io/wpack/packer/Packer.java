@@ -13,6 +13,8 @@ import io.wpack.formats.proto.Stage;
 import io.wpack.formats.proto.Tensor;
 import io.wpack.packer.model.ImportedModel;
 import io.wpack.packer.model.ImportedTensor;
+import io.wpack.packer.policy.LossyStage;
+import io.wpack.packer.policy.TensorPolicy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,9 +73,13 @@ public final class Packer {
         long done = 0;
         try (PackageWriter writer = new PackageWriter(output, options.alignment())) {
             int index = 0;
+            String source = model.metadata().getOrDefault("source_format", "");
             for (ImportedTensor t : model.tensors()) {
-                reports.add(packTensor(t, writer, manifest));
-                done += t.data().byteSize();
+                long inputBytes = t.data().byteSize();
+                TensorPolicy.Decision decision = options.policy().decide(t);
+                LossyStage.Result lossy = decision.isLossless() ? null : LossyStage.apply(t, decision, source);
+                reports.add(packTensor(lossy == null ? t : lossy.tensor(), writer, manifest, inputBytes, lossy));
+                done += inputBytes;
                 if (progress != null) {
                     progress.tensorDone(index, model.tensors().size(), t.name(), done, total);
                 }
@@ -110,8 +116,8 @@ public final class Packer {
         return true;
     }
 
-    private PackReport.TensorReport packTensor(ImportedTensor t, PackageWriter writer, Manifest.Builder manifest)
-            throws IOException {
+    private PackReport.TensorReport packTensor(ImportedTensor t, PackageWriter writer, Manifest.Builder manifest,
+                                               long inputBytes, LossyStage.Result lossy) throws IOException {
         int elemSize = DTypes.byteSize(t.storedDtype());
         long expected = DTypes.byteCount(t.shape(), t.storedDtype());
         long size = t.data().byteSize();
@@ -169,8 +175,12 @@ public final class Packer {
         }
         manifest.addTensors(tb);
         long params = DTypes.elementCount(t.shape());
-        return new PackReport.TensorReport(t.name(), t.dtype(), t.storedDtype(), t.shape(), params, size, stored,
-                encoding, candidateSizes);
+        String scheme = lossy == null ? "lossless" : lossy.scheme();
+        double sqnr = lossy == null ? Double.POSITIVE_INFINITY : lossy.error().sqnrDb();
+        double maxAbs = lossy == null ? 0 : lossy.error().maxAbsError();
+        double sparsity = lossy == null ? Double.NaN : lossy.error().sparsity();
+        return new PackReport.TensorReport(t.name(), t.dtype(), t.storedDtype(), t.shape(), params, inputBytes, stored,
+                encoding, candidateSizes, scheme, sqnr, maxAbs, sparsity);
     }
 
     private static void readFully(InputStream in, byte[] buf, int n, String name) throws IOException {

@@ -9,7 +9,20 @@ import java.nio.file.Path;
 /** Writes every tensor of a package to another format. */
 public interface Exporter {
     /** Writes atomically: a failure leaves no partial file at {@code out}. */
-    void export(WpkPackage pkg, Path out, Representation representation) throws IOException;
+    default void export(WpkPackage pkg, Path out, Representation representation) throws IOException {
+        export(pkg, out, representation, false);
+    }
+
+    /**
+     * With {@code keepQuantized}, quantized tensors are written as their stored codes, each followed by its
+     * side arrays (see {@link ExportItem}).
+     */
+    default void export(WpkPackage pkg, Path out, Representation representation, boolean keepQuantized)
+            throws IOException {
+        write(pkg.metadata(), ExportItem.plan(pkg, representation, keepQuantized), out);
+    }
+
+    void write(java.util.Map<String, String> metadata, java.util.List<ExportItem> items, Path out) throws IOException;
 
     /** The exporter for a file name's extension, or null. */
     static Exporter forPath(Path out) {

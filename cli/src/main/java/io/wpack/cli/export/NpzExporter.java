@@ -1,9 +1,6 @@
 package io.wpack.cli.export;
 
-import io.wpack.formats.TensorEntry;
 import io.wpack.formats.proto.DType;
-import io.wpack.loader.Representation;
-import io.wpack.loader.WpkPackage;
 import org.apache.commons.compress.archivers.zip.Zip64Mode;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
@@ -89,26 +86,20 @@ public final class NpzExporter implements Exporter {
     }
 
     @Override
-    public void export(WpkPackage pkg, Path out, Representation rep) throws IOException {
+    public void write(java.util.Map<String, String> meta, java.util.List<ExportItem> items, Path out) throws IOException {
         try (AtomicOutput atomic = new AtomicOutput(out)) {
             try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(atomic.tmp())) {
                 zip.setUseZip64(Zip64Mode.AsNeeded);
                 zip.setMethod(ZipArchiveEntry.STORED);
-                for (TensorEntry t : pkg.tensors()) {
-                    DType d = rep == Representation.STORED ? t.storedDtype() : t.dtype();
-                    byte[] header = npyHeader(d, t.shape());
-                    long bytes = WpkPackage.outputBytes(t, rep);
+                for (ExportItem t : items) {
+                    byte[] header = npyHeader(t.dtype(), t.shape());
                     ZipArchiveEntry entry = new ZipArchiveEntry(t.name() + ".npy");
                     entry.setMethod(ZipArchiveEntry.STORED);
                     entry.setLastModifiedTime(ENTRY_TIME);
-                    entry.setSize(header.length + bytes);
+                    entry.setSize(header.length + t.bytes());
                     zip.putArchiveEntry(entry);
                     zip.write(header);
-                    SequentialSink sink = new SequentialSink(zip, bytes);
-                    pkg.read(t, sink, rep);
-                    if (!sink.complete()) {
-                        throw new IOException("tensor '" + t.name() + "' decoded short");
-                    }
+                    t.writer().writeTo(zip);
                     zip.closeArchiveEntry();
                 }
             }

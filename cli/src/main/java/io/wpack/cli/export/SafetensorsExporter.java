@@ -1,10 +1,7 @@
 package io.wpack.cli.export;
 
 import io.wpack.cli.JsonOutput;
-import io.wpack.formats.TensorEntry;
 import io.wpack.formats.proto.DType;
-import io.wpack.loader.Representation;
-import io.wpack.loader.WpkPackage;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -14,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,9 +32,8 @@ public final class SafetensorsExporter implements Exporter {
     }
 
     @Override
-    public void export(WpkPackage pkg, Path out, Representation rep) throws IOException {
+    public void write(Map<String, String> meta, List<ExportItem> items, Path out) throws IOException {
         StringBuilder json = new StringBuilder("{");
-        Map<String, String> meta = pkg.metadata();
         json.append("\"__metadata__\":{");
         boolean first = true;
         for (var e : meta.entrySet()) {
@@ -49,17 +46,16 @@ public final class SafetensorsExporter implements Exporter {
         }
         json.append('}');
         long offset = 0;
-        for (TensorEntry t : pkg.tensors()) {
-            DType d = rep == Representation.STORED ? t.storedDtype() : t.dtype();
-            long bytes = WpkPackage.outputBytes(t, rep);
+        for (ExportItem t : items) {
             json.append(',');
-            JsonOutput.appendQuoted(json, t.name()).append(":{\"dtype\":\"").append(safetensorsDtype(d)).append("\",\"shape\":[");
+            JsonOutput.appendQuoted(json, t.name()).append(":{\"dtype\":\"").append(safetensorsDtype(t.dtype()))
+                    .append("\",\"shape\":[");
             long[] shape = t.shape();
             for (int i = 0; i < shape.length; i++) {
                 json.append(i == 0 ? "" : ",").append(shape[i]);
             }
-            json.append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
-            offset += bytes;
+            json.append("],\"data_offsets\":[").append(offset).append(',').append(offset + t.bytes()).append("]}");
+            offset += t.bytes();
         }
         json.append('}');
         byte[] header = json.toString().getBytes(StandardCharsets.UTF_8);
@@ -71,12 +67,8 @@ public final class SafetensorsExporter implements Exporter {
                 for (int i = header.length; i < padded; i++) {
                     os.write(' ');
                 }
-                for (TensorEntry t : pkg.tensors()) {
-                    SequentialSink sink = new SequentialSink(os, WpkPackage.outputBytes(t, rep));
-                    pkg.read(t, sink, rep);
-                    if (!sink.complete()) {
-                        throw new IOException("tensor '" + t.name() + "' decoded short");
-                    }
+                for (ExportItem t : items) {
+                    t.writer().writeTo(os);
                 }
             }
             atomic.commit();

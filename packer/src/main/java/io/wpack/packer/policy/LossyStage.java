@@ -1,0 +1,278 @@
+package io.wpack.packer.policy;
+
+import io.wpack.formats.DTypes;
+import io.wpack.formats.FloatBits;
+import io.wpack.formats.Verify;
+import io.wpack.formats.WpkFormatException;
+import io.wpack.formats.proto.CodebookDequantization;
+import io.wpack.formats.proto.DType;
+import io.wpack.formats.proto.Dequantization;
+import io.wpack.formats.proto.FloatWidening;
+import io.wpack.formats.proto.IntegerDequantization;
+import io.wpack.packer.model.ImportedTensor;
+import io.wpack.packer.model.TensorData;
+import io.wpack.quantizer.ChannelAxes;
+import io.wpack.quantizer.CodebookQuantization;
+import io.wpack.quantizer.CodebookQuantizer;
+import io.wpack.quantizer.FloatFormat;
+import io.wpack.quantizer.FloatQuantization;
+import io.wpack.quantizer.FloatQuantizer;
+import io.wpack.quantizer.IntegerQuantization;
+import io.wpack.quantizer.IntegerQuantizer;
+import io.wpack.quantizer.LayerAxes;
+import io.wpack.quantizer.QuantizationError;
+import io.wpack.quantizer.QuantizedTensor;
+import io.wpack.quantizer.WeightView;
+import io.wpack.quantizer.prune.BcrPruner;
+import io.wpack.quantizer.prune.BlockPruner;
+import io.wpack.quantizer.prune.FilterPruner;
+import io.wpack.quantizer.prune.MagnitudePruner;
+import io.wpack.quantizer.prune.NmPruner;
+import io.wpack.quantizer.prune.PatternPruner;
+import io.wpack.quantizer.prune.PruningMask;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Applies a policy decision to one tensor: prune, then quantize the survivors, and measure
+ * the error against the original. The result is a tensor whose payload is the codes and
+ * whose dequantization record lets the loader rebuild, bit for bit, the reconstruction the
+ * error was measured on.
+ */
+public final class LossyStage {
+    private LossyStage() {
+    }
+
+    /**
+     * The lossy tensor and what it cost. {@code reconstruction} is what the error was measured on and what the
+     * loader must return for the tensor, bit for bit.
+     */
+    public record Result(ImportedTensor tensor, String scheme, QuantizationError error, float[] reconstruction) {
+    }
+
+    public static Result apply(ImportedTensor t, TensorPolicy.Decision d, String sourceFormat) throws IOException {
+        float[] values = logicalFloats(t);
+        long[] shape = t.shape();
+        LayerAxes axes = axesFor(t, d, sourceFormat);
+        WeightView view = WeightView.of(t.name(), values, shape, axes);
+
+        PruneSpec pruneSpec = d.prune();
+        if (pruneSpec.kind() == PruneSpec.Kind.PATTERN && shape.length != 4) {
+            // Kernel patterns only exist in k×k convolutions; other tensors under the same rule are only quantized.
+            pruneSpec = PruneSpec.NONE;
+        }
+        PruningMask mask = prune(view, pruneSpec);
+        boolean[] keep = mask == null ? null : mask.keep();
+
+        Map<String, String> meta = new LinkedHashMap<>(t.metadata());
+        meta.put("lossy.quant", d.quant().text());
+        meta.put("lossy.prune", pruneSpec.text());
+        if (t.dtype() != DType.F32) {
+            meta.put("lossy.source_dtype", DTypes.displayName(t.dtype()));
+        }
+        if (axes.channelAxis() >= 0) {
+            meta.put("lossy.channel_axis", Integer.toString(axes.channelAxis()));
+        }
+
+        ImportedTensor out;
+        float[] reconstruction;
+        QuantSpec q = d.quant();
+        switch (q.kind()) {
+            case NONE: {
+                io.wpack.quantizer.FiniteValues.require(view);
+                reconstruction = values.clone();
+                if (keep != null) {
+                    for (int i = 0; i < keep.length; i++) {
+                        if (!keep[i]) {
+                            reconstruction[i] = 0f;
+                        }
+                    }
+                }
+                out = new ImportedTensor(t.name(), DType.F32, shape, DType.F32, null, meta, TensorData.of(floatBytes(reconstruction)));
+                break;
+            }
+            case INTEGER: {
+                IntegerQuantizer.Builder b = IntegerQuantizer.builder().bits(q.bits()).signed(q.signed());
+                b = q.symmetric() ? b.symmetric() : b.affine();
+                b = switch (q.granularity()) {
+                    case TENSOR -> b.perTensor();
+                    case CHANNEL -> axes.channelAxis() >= 0 ? b.perChannel() : b.perTensor();
+                    case GROUP -> b.perGroup(q.groupSize());
+                };
+                IntegerQuantization iq = b.build().quantize(view, keep);
+                IntegerDequantization.Builder dq = IntegerDequantization.newBuilder().setBits(q.bits())
+                        .setGranularity(switch (iq.granularity()) {
+                            case PER_TENSOR -> io.wpack.formats.proto.Granularity.PER_TENSOR;
+                            case PER_CHANNEL -> io.wpack.formats.proto.Granularity.PER_CHANNEL;
+                            case PER_GROUP -> io.wpack.formats.proto.Granularity.PER_GROUP;
+                        })
+                        .setChannelAxis(iq.axes().channelAxis()).setReductionAxis(iq.axes().reductionAxis())
+                        .setGroupSize(iq.groupSize());
+                for (float s : iq.scales()) {
+                    dq.addScales(s);
+                }
+                boolean anyZero = false;
+                for (int z : iq.zeroPoints()) {
+                    anyZero |= z != 0;
+                }
+                if (anyZero) {
+                    for (int z : iq.zeroPoints()) {
+                        dq.addZeroPoints(z);
+                    }
+                }
+                reconstruction = iq.dequantize();
+                out = new ImportedTensor(t.name(), DType.F32, shape, q.signed() ? DType.I8 : DType.U8,
+                        Dequantization.newBuilder().setInteger(dq).build(), meta, TensorData.of(iq.codes()));
+                check(iq, reconstruction);
+                break;
+            }
+            case CODEBOOK: {
+                CodebookQuantizer.Builder b = CodebookQuantizer.builder().entries(q.entries())
+                        .centroidFormat(q.halfCodebook() ? CodebookQuantizer.CentroidFormat.F16
+                                : CodebookQuantizer.CentroidFormat.F32);
+                b = q.granularity() == QuantSpec.Granularity.CHANNEL && axes.channelAxis() >= 0 ? b.perChannel()
+                        : b.perTensor();
+                CodebookQuantization cq = b.build().quantize(view, keep);
+                CodebookDequantization.Builder dq = CodebookDequantization.newBuilder().setEntries(cq.entries())
+                        .setPerChannel(cq.codebookCount() > 1 || q.granularity() == QuantSpec.Granularity.CHANNEL
+                                && axes.channelAxis() >= 0)
+                        .setChannelAxis(Math.max(0, cq.axes().channelAxis())).setHalfPrecision(q.halfCodebook());
+                for (float c : cq.codebooks()) {
+                    dq.addCodebooks(c);
+                }
+                reconstruction = cq.dequantize();
+                out = new ImportedTensor(t.name(), DType.F32, shape, DType.U8,
+                        Dequantization.newBuilder().setCodebook(dq).build(), meta, TensorData.of(cq.codes()));
+                break;
+            }
+            case FLOAT: {
+                FloatFormat f = switch (q.floatFormat()) {
+                    case "fp16" -> FloatFormat.F16;
+                    case "bf16" -> FloatFormat.BF16;
+                    case "fp8_e5m2" -> FloatFormat.F8_E5M2;
+                    default -> FloatFormat.F8_E4M3;
+                };
+                FloatQuantization fq = FloatQuantizer.of(f).quantize(view, keep);
+                reconstruction = fq.dequantize();
+                short[] codes = fq.codes();
+                byte[] bytes;
+                if (f.bits() == 16) {
+                    ByteBuffer bb = ByteBuffer.allocate(codes.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+                    for (short c : codes) {
+                        bb.putShort(c);
+                    }
+                    bytes = bb.array();
+                } else {
+                    bytes = new byte[codes.length];
+                    for (int i = 0; i < codes.length; i++) {
+                        bytes[i] = (byte) codes[i];
+                    }
+                }
+                out = new ImportedTensor(t.name(), DType.F32, shape, f.dtype(),
+                        Dequantization.newBuilder().setWidening(FloatWidening.getDefaultInstance()).build(), meta,
+                        TensorData.of(bytes));
+                break;
+            }
+            default:
+                throw new IllegalStateException();
+        }
+        QuantizationError error = QuantizationError.measure(values, reconstruction,
+                out.data().byteSize() * 8.0 / Math.max(1, values.length));
+        meta.put("error.sqnr_db", format(error.sqnrDb()));
+        meta.put("error.max_abs", format(error.maxAbsError()));
+        meta.put("error.sparsity", format(error.sparsity()));
+        String scheme = pruneSpec.isNone() ? q.text() : pruneSpec.text() + "+" + q.text();
+        return new Result(out, scheme, error, reconstruction);
+    }
+
+    private static void check(QuantizedTensor q, float[] reconstruction) {
+        if (reconstruction.length != q.size()) {
+            throw new IllegalStateException("reconstruction size");
+        }
+    }
+
+    private static String format(double v) {
+        return Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static PruningMask prune(WeightView view, PruneSpec p) throws WpkFormatException {
+        return switch (p.kind()) {
+            case NONE -> null;
+            case MAGNITUDE -> MagnitudePruner.prune(view, p.sparsity());
+            case NM -> NmPruner.prune(view, p.n(), p.m());
+            case BLOCK -> BlockPruner.prune(view, p.rows(), p.cols(), p.sparsity());
+            case BCR -> BcrPruner.prune(view, p.rows(), p.cols(), p.sparsity());
+            case PATTERN -> PatternPruner.prune(view, p.patterns(), p.sparsity()).mask();
+            case FILTER -> FilterPruner.prune(view, p.sparsity()).mask();
+        };
+    }
+
+    /** Channel and reduction axes: the rule's override, else what the importer read from the graph, else a default by rank. */
+    static LayerAxes axesFor(ImportedTensor t, TensorPolicy.Decision d, String sourceFormat) {
+        int rank = t.shape().length;
+        LayerAxes axes = ChannelAxes.defaultFor(rank);
+        String ch = t.metadata().get("layer.channel_axis");
+        String red = t.metadata().get("layer.reduction_axis");
+        int c = ch != null ? Integer.parseInt(ch) : axes.channelAxis();
+        int r = red != null ? Integer.parseInt(red) : axes.reductionAxis();
+        if (d.channelAxis() != null) {
+            c = d.channelAxis();
+        }
+        if (d.reductionAxis() != null) {
+            r = d.reductionAxis();
+        }
+        if (rank > 0 && (r < 0 || r >= rank || r == c)) {
+            // Depthwise kernels reduce only over their window: quantize groups along the last other axis.
+            r = c == rank - 1 ? rank - 2 : rank - 1;
+        }
+        if (c >= rank) {
+            c = rank > 0 ? 0 : -1;
+        }
+        return new LayerAxes(c, r);
+    }
+
+    /** The tensor's logical values as float32, computed as the loader would. */
+    static float[] logicalFloats(ImportedTensor t) throws IOException {
+        long n = DTypes.elementCount(t.shape());
+        int count = Verify.toIntSize(n, "tensor '" + t.name() + "' element count");
+        byte[] raw;
+        try (InputStream in = t.data().open()) {
+            raw = in.readNBytes(Verify.toIntSize(t.data().byteSize(), "tensor '" + t.name() + "'"));
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[count];
+        DType stored = t.storedDtype();
+        Dequantization dq = t.dequantization();
+        for (int i = 0; i < count; i++) {
+            double v = switch (stored) {
+                case F32 -> b.getFloat();
+                case F64 -> b.getDouble();
+                case F16 -> FloatBits.halfToFloat(b.getShort());
+                case BF16 -> FloatBits.bf16ToFloat(b.getShort());
+                case U8 -> b.get() & 0xFF;
+                case U16 -> b.getShort() & 0xFFFF;
+                default -> throw new WpkFormatException("tensor '" + t.name() + "': lossy schemes need a float tensor, not "
+                        + DTypes.displayName(stored));
+            };
+            if (dq != null && dq.hasAffine()) {
+                v = v * dq.getAffine().getScale() + dq.getAffine().getMin();
+            }
+            out[i] = (float) v;
+        }
+        return out;
+    }
+
+    private static byte[] floatBytes(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) {
+            b.putFloat(f);
+        }
+        return b.array();
+    }
+}

@@ -1,0 +1,220 @@
+package io.wpack.tests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wpack.formats.proto.DType;
+import io.wpack.loader.WpkPackage;
+import io.wpack.packer.PackOptions;
+import io.wpack.packer.demo.SyntheticTensors;
+import io.wpack.packer.model.ImportedModel;
+import io.wpack.packer.model.ImportedTensor;
+import io.wpack.packer.model.TensorData;
+import io.wpack.packer.policy.LossyStage;
+import io.wpack.packer.policy.PruneSpec;
+import io.wpack.packer.policy.QuantSpec;
+import io.wpack.packer.policy.TensorPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Lossy schemes end to end: what the loader returns for a quantized or pruned tensor is,
+ * bit for bit, the reconstruction the packer measured its error on.
+ */
+class LossyPackTest {
+    private Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = Files.createTempDirectory("wpack-lossy");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        TestFiles.deleteTree(dir);
+    }
+
+    private static List<ImportedTensor> tensors() throws Exception {
+        return List.of(
+                withAxes(SyntheticTensors.weights("conv.weight", DType.F32, new long[] {16, 8, 3, 3}, 1), "0", "1"),
+                SyntheticTensors.weights("fc.weight", DType.F32, new long[] {24, 70}, 2),
+                SyntheticTensors.weights("fc.bias", DType.F32, new long[] {24}, 3),
+                SyntheticTensors.weights("half.weight", DType.F16, new long[] {20, 33}, 4));
+    }
+
+    private static ImportedTensor withAxes(ImportedTensor t, String channel, String reduction) {
+        return new ImportedTensor(t.name(), t.dtype(), t.shape(), t.storedDtype(), t.dequantization(),
+                Map.of("layer.channel_axis", channel, "layer.reduction_axis", reduction), t.data());
+    }
+
+    @ParameterizedTest(name = "{0} / {1}")
+    @CsvSource({
+            "int8:channel, none", "int4:group32, none", "uint8:tensor:affine, none", "int3:group16:affine, none",
+            "kmeans:16, none", "kmeans:8:channel, none", "kmeans:4:f32, none",
+            "fp16, none", "bf16, none", "fp8, none", "fp8:e5m2, none",
+            "none, magnitude:0.7", "int8:channel, magnitude:0.8", "int8:channel, nm:2:4", "int4:channel, block:2x4:0.5",
+            "int8, bcr:4x4:0.5", "int8, pattern:4:0.3", "int8:channel:affine, filter:0.25"})
+    void loaderReturnsExactlyTheMeasuredReconstruction(String quant, String prune) throws Exception {
+        TensorPolicy policy = TensorPolicy.uniform(QuantSpec.parse(quant), PruneSpec.parse(prune));
+        ImportedModel model = Packages.model(tensors());
+        Path pkg = dir.resolve("q.wpk");
+        Packages.pack(model, pkg, PackOptions.defaults().withPolicy(policy));
+        try (WpkPackage p = WpkPackage.open(pkg)) {
+            for (ImportedTensor t : model.tensors()) {
+                var decision = policy.decide(t);
+                if (decision.isLossless()) {
+                    assertArrayEquals(Packages.sourceBytes(t), p.readBytes(t.name()), t.name() + " stays lossless");
+                    continue;
+                }
+                LossyStage.Result expected = LossyStage.apply(t, decision, "test");
+                float[] loaded = p.readFloats(t.name());
+                assertEquals(expected.reconstruction().length, loaded.length);
+                for (int i = 0; i < loaded.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(expected.reconstruction()[i]), Float.floatToRawIntBits(loaded[i]),
+                            t.name() + "[" + i + "]");
+                }
+                Map<String, String> meta = p.tensor(t.name()).metadata();
+                assertEquals(quant.trim(), meta.get("lossy.quant"));
+                assertTrue(meta.containsKey("error.sqnr_db"));
+                if (!decision.prune().isNone() && !meta.get("lossy.prune").equals("none")) {
+                    long zeros = 0;
+                    for (float f : loaded) {
+                        zeros += f == 0f ? 1 : 0;
+                    }
+                    assertTrue(zeros >= (long) (decision.prune().sparsity() * loaded.length * 0.9),
+                            t.name() + ": " + zeros + " zeros");
+                }
+            }
+        }
+    }
+
+    @Test
+    void biasesAndIntegersStayLossless() throws Exception {
+        TensorPolicy policy = TensorPolicy.uniform(QuantSpec.parse("int4"), PruneSpec.NONE);
+        ImportedTensor ints = ImportedTensor.plain("ids", DType.I32, new long[] {64, 64}, Map.of(),
+                TensorData.of(new byte[64 * 64 * 4]));
+        assertTrue(policy.decide(ints).isLossless());
+        assertTrue(policy.decide(SyntheticTensors.weights("b", DType.F32, new long[] {4096}, 1)).isLossless());
+        assertTrue(policy.decide(SyntheticTensors.weights("tiny", DType.F32, new long[] {3, 3}, 1)).isLossless());
+    }
+
+    @Test
+    void packJsonAndInspectReportTheError() throws Exception {
+        Path model = dir.resolve("m.onnx");
+        io.wpack.packer.demo.DemoModel.write(model);
+        Path pkg = dir.resolve("m.wpk");
+        Cli r = Cli.run("pack", model.toString(), "-o", pkg.toString(), "--preset", "mag50-int8", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode fc = null;
+        for (JsonNode t : j.get("tensors")) {
+            if (t.get("name").asText().equals("fc.weight")) {
+                fc = t;
+            }
+        }
+        assertEquals("magnitude:0.5+int8:channel", fc.get("scheme").asText());
+        assertTrue(fc.get("sqnr_db").asDouble() > 5, fc.toString());
+        assertEquals(0.5, fc.get("sparsity").asDouble(), 0.01);
+        Cli inspect = Cli.run("inspect", pkg.toString(), "--json");
+        JsonNode k = new ObjectMapper().readTree(inspect.out());
+        assertEquals(fc.get("sqnr_db").asDouble(), k.get("tensors").get(8).get("sqnr_db").asDouble(), 1e-3);
+        assertEquals(0, Cli.run("verify", pkg.toString()).exitCode());
+    }
+
+    @Test
+    void keepQuantizedExportsCodesAndSideArrays() throws Exception {
+        Path model = dir.resolve("m.onnx");
+        io.wpack.packer.demo.DemoModel.write(model);
+        Path pkg = dir.resolve("m.wpk");
+        assertEquals(0, Cli.run("pack", model.toString(), "-o", pkg.toString(), "--quant", "int8:channel").exitCode());
+        Path st = dir.resolve("codes.safetensors");
+        Cli r = Cli.run("unpack", pkg.toString(), "-o", st.toString(), "--keep-quantized");
+        assertEquals(0, r.exitCode(), r.toString());
+        var arrays = IndependentReaders.safetensors(st);
+        var codes = arrays.get("fc.weight");
+        assertEquals("I8", codes.dtype());
+        var scales = arrays.get("fc.weight.scales");
+        assertArrayEquals(new long[] {10}, scales.shape());
+        // Rebuild the values from the exported symbols and compare with the dequantized load.
+        float[] loaded;
+        try (WpkPackage p = WpkPackage.open(pkg)) {
+            loaded = p.readFloats("fc.weight");
+        }
+        ByteBuffer s = ByteBuffer.wrap(scales.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < loaded.length; i++) {
+            float v = (float) codes.bytes()[i] * s.getFloat((i / 512) * 4);
+            assertEquals(Float.floatToRawIntBits(loaded[i]), Float.floatToRawIntBits(v), "element " + i);
+        }
+        assertTrue(arrays.containsKey("fc.weight.zero_points"));
+        assertTrue(arrays.containsKey("fc.weight.nonzero"));
+        assertEquals("F32", arrays.get("fc.bias").dtype());
+    }
+
+    @Test
+    void nanInALossyTensorIsExitThreeNamingIt() throws Exception {
+        Path st = dir.resolve("nan.safetensors");
+        ByteBuffer data = ByteBuffer.allocate(64 * 64 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 64 * 64; i++) {
+            data.putFloat(i == 77 ? Float.NaN : i * 0.001f);
+        }
+        String header = "{\"bad.weight\":{\"dtype\":\"F32\",\"shape\":[64,64],\"data_offsets\":[0," + (64 * 64 * 4) + "]}}";
+        ByteBuffer file = ByteBuffer.allocate(8 + header.length() + data.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+        file.putLong(header.length()).put(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put(data.array());
+        Files.write(st, file.array());
+        Cli lossy = Cli.run("pack", st.toString(), "-o", dir.resolve("n.wpk").toString(), "--quant", "int8");
+        assertEquals(3, lossy.exitCode(), lossy.toString());
+        assertTrue(lossy.err().contains("bad.weight"), lossy.err());
+        Cli lossless = Cli.run("pack", st.toString(), "-o", dir.resolve("n.wpk").toString());
+        assertEquals(0, lossless.exitCode(), lossless.toString());
+    }
+
+    @Test
+    void badSchemesAreUsageErrors() throws Exception {
+        Path model = dir.resolve("m.onnx");
+        io.wpack.packer.demo.DemoModel.write(model);
+        assertEquals(2, Cli.run("pack", model.toString(), "--quant", "int9").exitCode());
+        assertEquals(2, Cli.run("pack", model.toString(), "--prune", "magnitude:1.5").exitCode());
+        assertEquals(2, Cli.run("pack", model.toString(), "--preset", "tiny").exitCode());
+        assertEquals(2, Cli.run("pack", model.toString(), "--preset", "int8", "--quant", "int4").exitCode());
+    }
+
+    @Test
+    void configFileRulesApplyPerTensor() throws Exception {
+        Path model = dir.resolve("m.onnx");
+        io.wpack.packer.demo.DemoModel.write(model);
+        Path cfg = dir.resolve("policy.json");
+        Files.writeString(cfg, "{\"rules\": [{\"match\": \"conv*.weight\", \"quant\": \"int4:channel\"},"
+                + " {\"match\": \"re:fc\\\\..*\", \"quant\": \"kmeans:16\"}]}");
+        Path pkg = dir.resolve("c.wpk");
+        Cli r = Cli.run("pack", model.toString(), "-o", pkg.toString(), "--config", cfg.toString(), "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        for (JsonNode t : j.get("tensors")) {
+            String name = t.get("name").asText();
+            String scheme = t.get("scheme").asText();
+            if (name.equals("conv1.weight") || name.equals("conv2.weight")) {
+                assertEquals("int4:channel", scheme, name);
+            } else if (name.equals("fc.weight")) {
+                assertEquals("kmeans:16", scheme, name);
+            } else {
+                assertEquals("lossless", scheme, name);
+            }
+        }
+        Files.writeString(cfg, "{\"rules\": [{\"match\": \"**\", \"quant\": \"int99\"}]}");
+        Cli bad = Cli.run("pack", model.toString(), "-o", pkg.toString(), "--config", cfg.toString());
+        assertEquals(3, bad.exitCode(), bad.toString());
+    }
+}
