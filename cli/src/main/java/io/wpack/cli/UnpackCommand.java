@@ -29,7 +29,9 @@ import java.util.Locale;
                 "Examples:",
                 "  wpack unpack model.wpk -o weights.safetensors",
                 "  wpack unpack model.wpk -o weights.npz --stored",
-                "  wpack unpack model.wpk -o codes.safetensors --keep-quantized"
+                "  wpack unpack model.wpk -o codes.safetensors --keep-quantized",
+                "  wpack unpack model.wpk -o prepacked.npz --layout blocked:OIhw8i8o",
+                "  wpack unpack model.wpk -o sparse.npz --layout bsr:4x4 --layout-match '.*fc.*'"
         },
         mixinStandardHelpOptions = true,
         exitCodeListHeading = "%nExit codes:%n",
@@ -52,7 +54,27 @@ final class UnpackCommand extends BaseCommand {
                     "so other runtimes and benchmarks see the exact symbols."})
     boolean keepQuantized;
 
+    @Option(names = "--layout", paramLabel = "SPEC", description = {
+            "Write weights in the layout a kernel consumes (no dense copy in between):",
+            "  dense[:AXES][:DTYPE]   e.g. dense:OHWI, dense:HWIO:f16, dense:NHWC:f16 (N=O, C=I)",
+            "  transposed[:DTYPE]     2-D view [O, rest] transposed",
+            "  blocked:FORMAT         oneDNN style, e.g. blocked:OIhw16i16o, blocked:OIhw8i8o",
+            "  panels:nrN:krK[:bias]  XNNPACK GEMM panels, e.g. panels:nr8:kr1",
+            "  csr | bsr:RxC          scipy/TVM arrays NAME.data, NAME.indices, NAME.indptr",
+            "  nm:N:M                 N:M compressed values NAME.values + NAME.metadata",
+            "  q8_0 | q4_0            GGUF blocks, byte-compatible with ggml",
+            "DTYPE is f32, f16 or bf16. Applies to float tensors of rank >= 2, or to --layout-match."})
+    String layoutSpec;
+
+    @Option(names = "--layout-match", paramLabel = "REGEX", description = "Convert only tensors whose name matches.")
+    String layoutMatch;
+
+    @Option(names = "--source-layout", paramLabel = "AXES",
+            description = "Axis names of the stored weights when not the default (OIHW for rank 4), e.g. HWIO for TF.js.")
+    String sourceLayout;
+
     private Exporter exporter;
+    private io.wpack.loader.layout.Layout layout;
 
     @Override
     void validate() {
@@ -60,6 +82,18 @@ final class UnpackCommand extends BaseCommand {
         if (exporter == null) {
             throw new UsageException("cannot tell the output format from '" + output.getFileName()
                     + "': use a .safetensors or .npz extension");
+        }
+        if (layoutSpec != null) {
+            try {
+                layout = io.wpack.loader.layout.Layout.parse(layoutSpec);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("bad --layout: " + e.getMessage());
+            }
+            if (keepQuantized) {
+                throw new UsageException("--layout and --keep-quantized do not combine");
+            }
+        } else if (layoutMatch != null || sourceLayout != null) {
+            throw new UsageException("--layout-match and --source-layout need --layout");
         }
     }
 
@@ -69,7 +103,21 @@ final class UnpackCommand extends BaseCommand {
             throw new UsageException("output " + output + " is a folder; give a file name");
         }
         try (WpkPackage pkg = WpkPackage.open(pkgPath)) {
-            exporter.export(pkg, output, stored ? Representation.STORED : Representation.LOGICAL, keepQuantized);
+            Representation rep = stored ? Representation.STORED : Representation.LOGICAL;
+            if (layout != null) {
+                var options = io.wpack.loader.layout.LayoutOptions.DEFAULTS.withRepresentation(rep);
+                if (sourceLayout != null) {
+                    options = options.withSourceLayout(sourceLayout);
+                }
+                try {
+                    exporter.export(pkg, output, rep, false, layout, options,
+                            layoutMatch == null ? null : java.util.regex.Pattern.compile(layoutMatch));
+                } catch (io.wpack.loader.layout.LayoutException e) {
+                    throw new UsageException(e.getMessage());
+                }
+            } else {
+                exporter.export(pkg, output, rep, keepQuantized);
+            }
             out().printf(Locale.ROOT, "unpacked %d tensors from %s -> %s (%s)%n", pkg.tensors().size(), pkgPath,
                     output, Reports.bytes(Files.size(output)));
         }

@@ -151,6 +151,38 @@ class CliTest {
     }
 
     @Test
+    void unpackWithCsrLayoutWritesScipyArraysThatRebuildTheDenseWeight() throws Exception {
+        Path model = demoModel();
+        Path pkg = dir.resolve("demo.wpk");
+        assertEquals(0, Cli.run("pack", model.toString(), "-o", pkg.toString(), "--prune", "magnitude:0.6").exitCode());
+        Path npz = dir.resolve("csr.npz");
+        Cli r = Cli.run("unpack", pkg.toString(), "-o", npz.toString(), "--layout", "csr", "--layout-match", "fc\\.weight");
+        assertEquals(0, r.exitCode(), r.toString());
+        var arrays = IndependentReaders.npz(npz);
+        var dense = IndependentReaders.npz(unpackDense(pkg)).get("fc.weight");
+        java.nio.FloatBuffer d = ByteBuffer.wrap(dense.bytes()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        java.nio.FloatBuffer data = ByteBuffer.wrap(arrays.get("fc.weight.data").bytes()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        java.nio.IntBuffer indices = ByteBuffer.wrap(arrays.get("fc.weight.indices").bytes()).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        java.nio.IntBuffer indptr = ByteBuffer.wrap(arrays.get("fc.weight.indptr").bytes()).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        float[] rebuilt = new float[10 * 512];
+        for (int row = 0; row < 10; row++) {
+            for (int k = indptr.get(row); k < indptr.get(row + 1); k++) {
+                rebuilt[row * 512 + indices.get(k)] = data.get(k);
+            }
+        }
+        for (int i = 0; i < rebuilt.length; i++) {
+            assertEquals(d.get(i), rebuilt[i], "element " + i);
+        }
+        assertEquals(2, Cli.run("unpack", pkg.toString(), "-o", npz.toString(), "--layout", "blocked:XYZ").exitCode());
+    }
+
+    private Path unpackDense(Path pkg) {
+        Path out = dir.resolve("dense.npz");
+        assertEquals(0, Cli.run("unpack", pkg.toString(), "-o", out.toString()).exitCode());
+        return out;
+    }
+
+    @Test
     void onnxExternalDataOutsideTheModelFolderIsRejected() throws Exception {
         Path modelDir = Files.createDirectories(dir.resolve("model"));
         Files.write(dir.resolve("secret.bin"), new byte[16]);

@@ -34,14 +34,45 @@ import java.util.List;
  */
 record ExportItem(String name, DType dtype, long[] shape, long bytes, Writer writer) {
 
+    /** Which tensors {@code unpack --layout} converts, and to what. */
+    record LayoutRequest(io.wpack.loader.layout.Layout layout, io.wpack.loader.layout.LayoutOptions options,
+                         java.util.regex.Pattern match) {
+        boolean selects(TensorEntry t) {
+            if (match != null) {
+                return match.matcher(t.name()).matches();
+            }
+            // By default, weights: float tensors of rank 2 or more.
+            return t.rank() >= 2 && io.wpack.formats.DTypes.isFloat(t.dtype());
+        }
+    }
+
     interface Writer {
         void writeTo(OutputStream out) throws IOException;
     }
 
     static List<ExportItem> plan(WpkPackage pkg, Representation rep, boolean keepQuantized) throws IOException {
+        return plan(pkg, rep, keepQuantized, null);
+    }
+
+    /**
+     * With a layout request, the tensors it selects are converted to the kernel layout; a
+     * single-part result keeps the tensor's name, a multi-part one (CSR, BSR, N:M) writes
+     * {@code NAME.data}, {@code NAME.indices}, ... Other tensors are written as usual.
+     */
+    static List<ExportItem> plan(WpkPackage pkg, Representation rep, boolean keepQuantized, LayoutRequest layout)
+            throws IOException {
         List<ExportItem> items = new ArrayList<>();
         Representation tensorRep = keepQuantized ? Representation.STORED : rep;
         for (TensorEntry t : pkg.tensors()) {
+            if (layout != null && layout.selects(t)) {
+                var result = io.wpack.loader.layout.LayoutLoader.load(pkg, t.name(), layout.layout(), layout.options());
+                for (var part : result.parts()) {
+                    String name = result.parts().size() == 1 ? t.name() : t.name() + "." + part.name();
+                    byte[] bytes = part.bytes();
+                    items.add(new ExportItem(name, part.dtype(), part.shape(), bytes.length, out -> out.write(bytes)));
+                }
+                continue;
+            }
             DType d = tensorRep == Representation.STORED ? t.storedDtype() : t.dtype();
             long bytes = WpkPackage.outputBytes(t, tensorRep);
             items.add(new ExportItem(t.name(), d, t.shape(), bytes, out -> {

@@ -22,6 +22,16 @@ public interface Exporter {
         write(pkg.metadata(), ExportItem.plan(pkg, representation, keepQuantized), out);
     }
 
+    /** Writes the package with the selected tensors converted to a kernel layout. */
+    default void export(WpkPackage pkg, Path out, Representation representation, boolean keepQuantized,
+                        io.wpack.loader.layout.Layout layout, io.wpack.loader.layout.LayoutOptions options,
+                        java.util.regex.Pattern match) throws IOException {
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(pkg.metadata());
+        meta.put("wpack.layout", layout.spec());
+        write(meta, ExportItem.plan(pkg, representation, keepQuantized,
+                new ExportItem.LayoutRequest(layout, options, match)), out);
+    }
+
     void write(java.util.Map<String, String> metadata, java.util.List<ExportItem> items, Path out) throws IOException;
 
     /** The exporter for a file name's extension, or null. */
