@@ -63,11 +63,17 @@ public final class LossyStage {
         WeightView view = WeightView.of(t.name(), values, shape, axes);
 
         PruneSpec pruneSpec = d.prune();
-        if (pruneSpec.kind() == PruneSpec.Kind.PATTERN && shape.length != 4) {
-            // Kernel patterns only exist in k×k convolutions; other tensors under the same rule are only quantized.
-            pruneSpec = PruneSpec.NONE;
+        int[] spatial = null;
+        if (pruneSpec.kind() == PruneSpec.Kind.PATTERN) {
+            spatial = kernelAxes(shape, sourceFormat);
+            if (spatial == null) {
+                // Kernel patterns only exist in k×k convolutions; other tensors under the same rule are only quantized.
+                pruneSpec = PruneSpec.NONE;
+            }
         }
-        PruningMask mask = prune(view, pruneSpec);
+        PruningMask mask = pruneSpec.kind() == PruneSpec.Kind.PATTERN
+                ? PatternPruner.prune(view, spatial[0], spatial[1], pruneSpec.patterns(), pruneSpec.sparsity()).mask()
+                : prune(view, pruneSpec);
         boolean[] keep = mask == null ? null : mask.keep();
 
         Map<String, String> meta = new LinkedHashMap<>(t.metadata());
@@ -211,6 +217,20 @@ public final class LossyStage {
             case PATTERN -> PatternPruner.prune(view, p.patterns(), p.sparsity()).mask();
             case FILTER -> FilterPruner.prune(view, p.sparsity()).mask();
         };
+    }
+
+    /**
+     * The spatial axes of a convolution kernel that PatDNN patterns apply to: H and W of ONNX's OIHW, of
+     * TF.js's HWIO; null when the tensor is not a k×k kernel with room for a 4-entry pattern plus pruning.
+     */
+    static int[] kernelAxes(long[] shape, String sourceFormat) {
+        if (shape.length != 4) {
+            return null;
+        }
+        int[] axes = "tfjs".equals(sourceFormat) ? new int[] {0, 1} : new int[] {2, 3};
+        long kh = shape[axes[0]];
+        long kw = shape[axes[1]];
+        return kh >= 2 && kw >= 2 && kh <= 11 && kw <= 11 && kh * kw > 4 ? axes : null;
     }
 
     /** Channel and reduction axes: the rule's override, else what the importer read from the graph, else a default by rank. */
