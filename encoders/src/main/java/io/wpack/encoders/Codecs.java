@@ -1,45 +1,70 @@
 package io.wpack.encoders;
 
 import io.wpack.formats.WpkFormatException;
+import io.wpack.formats.proto.DType;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
-/** The general-purpose codecs by manifest name. */
+/** The codecs by manifest name, and which of them the packer tries for each element type. */
 public final class Codecs {
     public static final ByteCodec RAW = new RawCodec();
     public static final ByteCodec LZ4 = new Lz4BlockCodec();
     public static final ByteCodec DEFLATE = new DeflateCodec();
     public static final ByteCodec XZ = new XzCodec();
+    public static final ByteCodec HUFFMAN = new HuffmanCodec();
+    public static final ByteCodec HUFFMAN_NZ = new HuffmanNonZeroCodec();
+    /** floatplanes for 4-byte elements (fp32). */
+    public static final FloatPlanesCodec FLOATPLANES_32 = new FloatPlanesCodec(4);
+    /** floatplanes for 2-byte elements (fp16, bf16). */
+    public static final FloatPlanesCodec FLOATPLANES_16 = new FloatPlanesCodec(2);
 
     // In decodeSpeedRank order. Not List.of: the loader also runs on Android versions without it.
     private static final List<ByteCodec> GENERAL_PURPOSE =
             Collections.unmodifiableList(Arrays.asList(RAW, LZ4, DEFLATE, XZ));
+    /** Codecs without parameters, by name. */
+    private static final List<ByteCodec> PLAIN =
+            Collections.unmodifiableList(Arrays.asList(RAW, LZ4, DEFLATE, XZ, HUFFMAN, HUFFMAN_NZ));
+
+    private static final List<ByteCodec> FOR_FLOAT32 = withGeneralPurpose(HUFFMAN, FLOATPLANES_32);
+    private static final List<ByteCodec> FOR_FLOAT16 = withGeneralPurpose(HUFFMAN, FLOATPLANES_16);
+    private static final List<ByteCodec> FOR_BYTES = withGeneralPurpose(HUFFMAN, HUFFMAN_NZ);
+    private static final List<ByteCodec> FOR_OTHERS = withGeneralPurpose(HUFFMAN);
 
     private Codecs() {
     }
 
     /**
-     * The codec a manifest names.
+     * The codec a manifest names; for a codec with parameters, its default configuration
+     * (floatplanes: width 4). Decoding goes through {@link #create}, which needs the parameters.
      *
      * @throws WpkFormatException if no codec has that name, typically because a newer wpack wrote
      *     the package
      */
     public static ByteCodec byName(String name) throws WpkFormatException {
-        for (ByteCodec codec : GENERAL_PURPOSE) {
+        for (ByteCodec codec : PLAIN) {
             if (codec.name().equals(name)) {
                 return codec;
             }
+        }
+        if (FloatPlanesCodec.NAME.equals(name)) {
+            return FLOATPLANES_32;
         }
         throw new WpkFormatException("unknown codec '" + name + "': the package needs a newer wpack");
     }
 
     /**
      * The codec a manifest stage names, configured by its parameters. Parameterless codecs
-     * reject any parameter, so a stage written by a newer wpack is not silently misread.
+     * reject any parameter and parameterised ones any they do not know, so a stage written by a
+     * newer wpack is not silently misread.
      */
-    public static ByteCodec create(String name, java.util.Map<String, String> params) throws WpkFormatException {
+    public static ByteCodec create(String name, Map<String, String> params) throws WpkFormatException {
+        if (FloatPlanesCodec.NAME.equals(name)) {
+            return FloatPlanesCodec.fromParams(params);
+        }
         ByteCodec codec = byName(name);
         if (!params.isEmpty()) {
             throw new WpkFormatException("codec '" + name + "' has unknown parameters " + params.keySet()
@@ -50,14 +75,40 @@ public final class Codecs {
 
     /**
      * Candidates the packer tries for a payload of the given element type: the general-purpose
-     * codecs, plus those specialised for the type.
+     * codecs, plus those specialised for the type: huffman for every type (it is cheap to try and
+     * wins on skewed bytes), huffman-nz for one-byte types (pruned int8), floatplanes with the
+     * element width for fp32, fp16 and bf16.
      */
-    public static List<ByteCodec> candidatesFor(io.wpack.formats.proto.DType storedDtype) {
-        return GENERAL_PURPOSE;
+    public static List<ByteCodec> candidatesFor(DType storedDtype) {
+        if (storedDtype == null) {
+            return GENERAL_PURPOSE;
+        }
+        switch (storedDtype) {
+            case F32:
+                return FOR_FLOAT32;
+            case F16:
+            case BF16:
+                return FOR_FLOAT16;
+            case I8:
+            case U8:
+            case BOOL:
+            case F8_E4M3:
+            case F8_E5M2:
+                return FOR_BYTES;
+            default:
+                return FOR_OTHERS;
+        }
     }
 
     /** raw, lz4, deflate, xz: every general-purpose codec, fastest to decode first. */
     public static List<ByteCodec> generalPurpose() {
         return GENERAL_PURPOSE;
+    }
+
+    private static List<ByteCodec> withGeneralPurpose(ByteCodec... specialised) {
+        List<ByteCodec> all = new ArrayList<>(GENERAL_PURPOSE);
+        all.addAll(Arrays.asList(specialised));
+        all.sort((a, b) -> Integer.compare(a.decodeSpeedRank(), b.decodeSpeedRank()));
+        return Collections.unmodifiableList(all);
     }
 }

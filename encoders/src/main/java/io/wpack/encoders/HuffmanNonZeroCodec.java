@@ -1,0 +1,113 @@
+package io.wpack.encoders;
+
+import io.wpack.encoders.huffman.BitWriter;
+import io.wpack.encoders.huffman.CanonicalHuffmanDecoder;
+import io.wpack.encoders.huffman.InputCursor;
+import io.wpack.formats.WpkFormatException;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Huffman over the non-zero bytes, with the zero mask coded separately: for pruned int8/uint8
+ * weights, one of the forms Wen and Gregg compare for sparse quantized networks. Plain Huffman
+ * spends at least one bit on every zero; here the mask is itself Huffman-coded eight elements to
+ * a symbol, so a zero costs well under a bit once zeros dominate, and block-structured sparsity
+ * (mask bytes {@code 00} and {@code FF}) costs less still.
+ *
+ * <p>Byte grammar, for a chunk of n bytes:
+ * <pre>
+ * stream = maskSize:varint mask values
+ * mask   = a Huffman section (see {@link io.wpack.encoders.huffman.CanonicalHuffmanEncoder}) of
+ *          ceil(n / 8) mask bytes, maskSize bytes long: bit j of mask byte k is set when byte
+ *          8k + j is not zero; bits past n are zero
+ * values = a Huffman section of the non-zero bytes in order, as many as the mask has set bits;
+ *          it runs to the end of the stream and its code gives symbol 0 no code
+ * </pre>
+ * Both sections have codes of at most 12 bits, like {@link HuffmanCodec}'s.
+ */
+public final class HuffmanNonZeroCodec implements ByteCodec {
+    public static final String NAME = "huffman-nz";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public byte[] encode(byte[] src, int off, int len) {
+        Buffers.checkRange(src, off, len);
+        byte[] mask = new byte[(len + 7) / 8];
+        byte[] values = new byte[len];
+        int nonZero = 0;
+        for (int i = 0; i < len; i++) {
+            byte b = src[off + i];
+            if (b != 0) {
+                mask[i >>> 3] |= (byte) (1 << (i & 7));
+                values[nonZero++] = b;
+            }
+        }
+        BitWriter maskSection = new BitWriter(mask.length / 2 + 64);
+        HuffmanCodec.writeSection(mask, 0, mask.length, maskSection);
+        BitWriter out = new BitWriter(nonZero + mask.length / 2 + 64);
+        out.writeVarint(maskSection.sizeInBytes());
+        out.writeAll(maskSection);
+        HuffmanCodec.writeSection(values, 0, nonZero, out);
+        return out.toByteArray();
+    }
+
+    @Override
+    public void decode(ByteBuffer src, ByteBuffer dst) throws WpkFormatException {
+        byte[] in = Buffers.arrayOf(src);
+        int inStart = Buffers.arrayOffsetOf(src);
+        InputCursor cursor = new InputCursor(in, inStart, inStart, inStart + src.remaining());
+        int n = dst.remaining();
+        if (dst.hasArray()) {
+            decode(cursor, dst.array(), dst.arrayOffset() + dst.position(), n);
+        } else {
+            byte[] out = new byte[n];
+            decode(cursor, out, 0, n);
+            Buffers.putAtPosition(dst, out, 0, n);
+        }
+        Buffers.consume(src);
+        Buffers.consume(dst);
+    }
+
+    private static void decode(InputCursor cursor, byte[] out, int outStart, int n) throws WpkFormatException {
+        int maskSize = cursor.readVarint(cursor.remaining(), "mask section size");
+        InputCursor maskSection = cursor.take(maskSize, "mask section");
+        byte[] mask = new byte[(n + 7) / 8];
+        CanonicalHuffmanDecoder.decodeBytes(maskSection, HuffmanCodec.MAX_STREAM_CODE_LENGTH, mask, 0, mask.length);
+        int nonZero = 0;
+        for (byte m : mask) {
+            nonZero += Integer.bitCount(m & 0xFF);
+        }
+        if ((n & 7) != 0 && (mask[mask.length - 1] & 0xFF) >>> (n & 7) != 0) {
+            throw new WpkFormatException(0, "zero mask marks elements past the " + n + " of the chunk");
+        }
+        long valuesStart = cursor.offset();
+        CanonicalHuffmanDecoder.decodeBytes(cursor, HuffmanCodec.MAX_STREAM_CODE_LENGTH, out, outStart, nonZero);
+        // Spread the values over their positions, from the end: value k - 1 lands at or after index k - 1.
+        int k = nonZero;
+        for (int i = n - 1; i >= 0; i--) {
+            if ((mask[i >>> 3] & (1 << (i & 7))) != 0) {
+                byte v = out[outStart + --k];
+                if (v == 0) {
+                    throw new WpkFormatException(valuesStart, "value section holds a zero where the mask says non-zero");
+                }
+                out[outStart + i] = v;
+            } else {
+                out[outStart + i] = 0;
+            }
+        }
+    }
+
+    @Override
+    public int decodeSpeedRank() {
+        return 3;
+    }
+
+    @Override
+    public String toString() {
+        return NAME;
+    }
+}
