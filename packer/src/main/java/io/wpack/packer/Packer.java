@@ -74,9 +74,17 @@ public final class Packer {
         try (PackageWriter writer = new PackageWriter(output, options.alignment())) {
             int index = 0;
             String source = model.metadata().getOrDefault("source_format", "");
+            List<TensorPolicy.Decision> decisions = new ArrayList<>();
+            for (ImportedTensor t : model.tensors()) {
+                decisions.add(options.policy().decide(t));
+            }
+            Map<String, Double> global = LossyStage.globalSparsities(model.tensors(), decisions);
             for (ImportedTensor t : model.tensors()) {
                 long inputBytes = t.data().byteSize();
-                TensorPolicy.Decision decision = options.policy().decide(t);
+                TensorPolicy.Decision decision = decisions.get(index);
+                if (global.containsKey(t.name())) {
+                    decision = decision.withPrune(decision.prune().withTensorSparsity(global.get(t.name())));
+                }
                 LossyStage.Result lossy = decision.isLossless() ? null : LossyStage.apply(t, decision, source);
                 reports.add(packTensor(lossy == null ? t : lossy.tensor(), writer, manifest, inputBytes, lossy));
                 done += inputBytes;

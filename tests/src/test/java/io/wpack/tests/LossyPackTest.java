@@ -102,6 +102,39 @@ class LossyPackTest {
     }
 
     @Test
+    void globalMagnitudePruningUsesOneThresholdAcrossTensors() throws Exception {
+        // Two weights whose scales differ by 10x: a global threshold prunes the small one much harder.
+        ByteBuffer small = ByteBuffer.allocate(40 * 40 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer large = ByteBuffer.allocate(40 * 40 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 1600; i++) {
+            small.putFloat((float) (r.nextDouble(-1, 1) * 0.1));
+            large.putFloat((float) r.nextDouble(-1, 1));
+        }
+        List<ImportedTensor> ts = List.of(
+                ImportedTensor.plain("small", DType.F32, new long[] {40, 40}, Map.of(), TensorData.of(small.array())),
+                ImportedTensor.plain("large", DType.F32, new long[] {40, 40}, Map.of(), TensorData.of(large.array())));
+        Path pkg = dir.resolve("g.wpk");
+        Packages.pack(Packages.model(ts), pkg, PackOptions.defaults().withPolicy(
+                TensorPolicy.uniform(QuantSpec.NONE, PruneSpec.parse("magnitude:0.5:global"))));
+        try (WpkPackage p = WpkPackage.open(pkg)) {
+            int zs = zeros(p.readFloats("small"));
+            int zl = zeros(p.readFloats("large"));
+            assertEquals(1600, zs + zl, 2.0, "half of all 3200 weights removed");
+            // Threshold t solves 1600·t/0.1 + 1600·t = 1600: t = 1/11, so about 1455 small and 145 large weights go.
+            assertTrue(zs > 1400 && zl < 200, zs + " / " + zl);
+        }
+    }
+
+    private static int zeros(float[] v) {
+        int n = 0;
+        for (float f : v) {
+            n += f == 0f ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
     void biasesAndIntegersStayLossless() throws Exception {
         TensorPolicy policy = TensorPolicy.uniform(QuantSpec.parse("int4"), PruneSpec.NONE);
         ImportedTensor ints = ImportedTensor.plain("ids", DType.I32, new long[] {64, 64}, Map.of(),

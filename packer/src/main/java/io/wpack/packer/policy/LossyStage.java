@@ -257,6 +257,55 @@ public final class LossyStage {
         return new LayerAxes(c, r);
     }
 
+    /**
+     * Turns {@code magnitude:S:global} decisions into per-tensor sparsities: one threshold on
+     * |w| over all the tensors those decisions select, chosen so that S of their weights fall
+     * below it. Reads those tensors once, up front.
+     */
+    public static java.util.Map<String, Double> globalSparsities(java.util.List<ImportedTensor> tensors,
+                                                                 java.util.List<TensorPolicy.Decision> decisions)
+            throws IOException {
+        java.util.Map<Double, java.util.List<Integer>> bySparsity = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            PruneSpec p = decisions.get(i).prune();
+            if (p.kind() == PruneSpec.Kind.MAGNITUDE && p.global()) {
+                bySparsity.computeIfAbsent(p.sparsity(), k -> new java.util.ArrayList<>()).add(i);
+            }
+        }
+        java.util.Map<String, Double> out = new java.util.HashMap<>();
+        for (var group : bySparsity.entrySet()) {
+            java.util.List<float[]> magnitudes = new java.util.ArrayList<>();
+            long total = 0;
+            for (int i : group.getValue()) {
+                float[] v = logicalFloats(tensors.get(i));
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = Math.abs(v[k]);
+                }
+                magnitudes.add(v);
+                total += v.length;
+            }
+            float[] all = new float[Verify.toIntSize(total, "global pruning set")];
+            int pos = 0;
+            for (float[] v : magnitudes) {
+                System.arraycopy(v, 0, all, pos, v.length);
+                pos += v.length;
+            }
+            java.util.Arrays.sort(all);
+            long remove = total - io.wpack.quantizer.prune.Sparsity.keepCount(total, group.getKey());
+            float threshold = remove == 0 ? Float.NEGATIVE_INFINITY : all[(int) remove - 1];
+            for (int j = 0; j < group.getValue().size(); j++) {
+                float[] v = magnitudes.get(j);
+                long below = 0;
+                for (float f : v) {
+                    below += f <= threshold ? 1 : 0;
+                }
+                out.put(tensors.get(group.getValue().get(j)).name(), v.length == 0 ? 0.0 : Math.min(
+                        Math.nextDown(1.0), (double) below / v.length));
+            }
+        }
+        return out;
+    }
+
     /** The tensor's logical values as float32, computed as the loader would. */
     static float[] logicalFloats(ImportedTensor t) throws IOException {
         long n = DTypes.elementCount(t.shape());

@@ -44,6 +44,10 @@ public final class TensorPolicy {
         public boolean isLossless() {
             return quant.isLossless() && prune.isNone();
         }
+
+        public Decision withPrune(PruneSpec p) {
+            return new Decision(quant, p, channelAxis, reductionAxis, note);
+        }
     }
 
     private final List<Rule> rules;
