@@ -11,13 +11,10 @@ import io.wpack.encoders.huffman.CanonicalHuffmanEncoder;
  * symbol, the encoder builds the optimal code from the histogram of the top B bits and adds the
  * table, the coded symbols and the raw low bits. One histogram of the top 16 bits gives all of
  * them, halving it per bit. Measured on the corpus, B lands on sign, exponent and one to three
- * mantissa bits for large fp32 tensors, fewer for small ones, whose table must pay for itself.
+ * mantissa bits for large fp32 tensors, fewer for small ones, whose table must pay for itself
+ * (B = 8, sign and the top 7 exponent bits, is the most common choice for fp32 biases).
  */
 final class FloatPlanesEncoder {
-    /** Codes of at most 12 bits let alphabets of up to 2^12 symbols use the decoder's two-symbol table. */
-    static final int SHORT_CODE_LENGTH = 12;
-    private static final int SHORT_CODE_ALPHABET = 1 << 12;
-
     private FloatPlanesEncoder() {
     }
 
@@ -87,7 +84,8 @@ final class FloatPlanesEncoder {
         }
 
         int minBits = width == 4 ? 8 : 4;
-        int bestBits = 16;
+        int maxBits = FloatPlanesDecoder.MAX_HIGH_BITS;
+        int bestBits = maxBits;
         boolean bestZero = false;
         long bestSize = Long.MAX_VALUE;
         int[] symbols = new int[distinct + 1];
@@ -107,14 +105,17 @@ final class FloatPlanesEncoder {
                 }
                 distinct = merged;
             }
+            if (highBits > maxBits) {
+                continue;
+            }
             int lowBits = 8 * width - highBits;
-            long plain = estimate(values, counts, distinct, highBits, n, n, lowBits);
+            long plain = estimate(values, counts, distinct, n, n, lowBits);
             if (plain <= bestSize) {
                 bestSize = plain;
                 bestBits = highBits;
                 bestZero = false;
             }
-            if (zeros > 0 && highBits <= 15 && lowBits > 0) {
+            if (zeros > 0 && highBits < maxBits) {
                 // The zero elements leave symbol 0 (the first) for symbol 2^B (the last).
                 int used = 0;
                 for (int k = 0; k < distinct; k++) {
@@ -126,7 +127,7 @@ final class FloatPlanesEncoder {
                 }
                 symbols[used] = 1 << highBits;
                 symbolCounts[used++] = zeros;
-                long withZero = estimate(symbols, symbolCounts, used, highBits + 1, n, n - zeros, lowBits);
+                long withZero = estimate(symbols, symbolCounts, used, n, n - zeros, lowBits);
                 if (withZero < bestSize) {
                     bestSize = withZero;
                     bestBits = highBits;
@@ -137,11 +138,10 @@ final class FloatPlanesEncoder {
         return new Plan(bestBits, bestZero, bestSize);
     }
 
-    /** Bytes of the stream for this histogram of symbols, {@code alphabetBits} bits wide (rounded up). */
-    private static long estimate(int[] symbols, long[] counts, int used, int alphabetBits, long n, long withLowBits,
-            int lowBits) {
-        int limit = alphabetBits <= 12 ? SHORT_CODE_LENGTH : FloatPlanesDecoder.MAX_CODE_LENGTH;
-        return 1 + 3 + CanonicalHuffmanEncoder.sectionSizeEstimate(symbols, counts, used, limit, n)
+    /** Bytes of the stream for this histogram of symbols. */
+    private static long estimate(int[] symbols, long[] counts, int used, long n, long withLowBits, int lowBits) {
+        return 1 + 3 + CanonicalHuffmanEncoder.sectionSizeEstimate(symbols, counts, used,
+                FloatPlanesDecoder.MAX_CODE_LENGTH, n)
                 + (withLowBits * lowBits + 7) / 8;
     }
 
@@ -151,8 +151,7 @@ final class FloatPlanesEncoder {
         for (char s : symbols) {
             counts[s]++;
         }
-        int limit = counts.length <= SHORT_CODE_ALPHABET ? SHORT_CODE_LENGTH : FloatPlanesDecoder.MAX_CODE_LENGTH;
-        return CanonicalHuffmanEncoder.fromCounts(counts, limit);
+        return CanonicalHuffmanEncoder.fromCounts(counts, FloatPlanesDecoder.MAX_CODE_LENGTH);
     }
 
     static byte[] encode(byte[] src, int off, int len, int width) {

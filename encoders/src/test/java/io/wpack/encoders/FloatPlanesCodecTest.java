@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,14 +72,12 @@ class FloatPlanesCodecTest extends AbstractByteCodecTest {
 
     @Test
     void exactBytesForOneElement() throws IOException {
-        // 1.0f = 0x3F800000. The plan with the fewest bytes takes B = 16 (ties go to the
-        // smaller B, but the smaller ones are not smaller): mode 0x0F, then a single-symbol
-        // section (symbol 0x3F80 of 2^16: w = 15, count = 0x3F81, clCount = 0; then n = 1),
-        // then the low 16 bits 00 00.
-        byte[] encoded = encode(float32s(1.0f));
-        assertEquals(0x0F, encoded[0] & 0xFF);
-        assertRoundTrip(float32s(1.0f));
-        assertTrue(encoded.length <= 9, "" + encoded.length);
+        // 1.0f = 0x3F800000. Every split gives a single-symbol section; B = 8 (the top byte, 0x3F)
+        // is as small as any and the smallest B wins ties. Mode 0x07 (B - 1), section size 4; the
+        // section, LSB-first: w = 7 in 5 bits, count = 0x40 in 7 bits, clCount = 0 in 5 bits,
+        // padding, then n = 1; then the 24 low bits 0x800000.
+        assertArrayEquals(new byte[] {0x07, 0x04, 0x07, 0x08, 0x00, 0x01, 0x00, 0x00, (byte) 0x80},
+                encode(float32s(1.0f)));
     }
 
     @Test

@@ -43,7 +43,10 @@ public final class CanonicalHuffmanDecoder {
     private final int tableBits;
     /** symbol | length << 16, or 0 for the prefix of a code longer than tableBits. */
     private final int[] single;
-    /** s1 | s2 << 12 | bits << 24 | symbols << 29, or null when not usable. */
+    /**
+     * s1 | s2 << 8 | bits << 24 | symbols << 29 for byte output, s1 | s2 << 12 | ... for 16-bit
+     * output (so that the pair is stored with one 16-bit or 32-bit write), or null when not usable.
+     */
     private final int[] pairs;
     // Canonical decoding of long codes: codes of length L are firstCode[L] + i for i < lengthCount[L],
     // standing for sortedSymbols[firstIndex[L] + i].
@@ -52,7 +55,7 @@ public final class CanonicalHuffmanDecoder {
     private final int[] lengthCount;
     private final int[] sortedSymbols;
 
-    private CanonicalHuffmanDecoder(int[] lengths, int n) {
+    private CanonicalHuffmanDecoder(int[] lengths, int n, boolean wide) {
         this.lengths = lengths;
         this.used = CodeLengthTable.countUsed(lengths);
         int max = 0;
@@ -114,7 +117,7 @@ public final class CanonicalHuffmanDecoder {
                 int second = single[x >>> l1];
                 int l2 = second >>> 16;
                 if (l1 + l2 <= tableBits) {
-                    pairs[x] = (first & 0xFFFF) | (second & 0xFFFF) << 12 | (l1 + l2) << 24 | 2 << 29;
+                    pairs[x] = (first & 0xFFFF) | (second & 0xFFFF) << (wide ? 12 : 8) | (l1 + l2) << 24 | 2 << 29;
                 } else {
                     pairs[x] = (first & 0xFFFF) | l1 << 24 | 1 << 29;
                 }
@@ -170,7 +173,7 @@ public final class CanonicalHuffmanDecoder {
             throw new IndexOutOfBoundsException("output [" + outStart + ", +" + n + " symbols) of " + out.length);
         }
         int[] lengths = CodeLengthTable.read(in, alphabetSize, maxCodeLength);
-        CanonicalHuffmanDecoder code = new CanonicalHuffmanDecoder(lengths, n);
+        CanonicalHuffmanDecoder code = new CanonicalHuffmanDecoder(lengths, n, wide);
         if (code.used == 0) {
             if (n != 0) {
                 throw new WpkFormatException(in.offset(), "empty code-length table for " + n + " symbols");
@@ -262,6 +265,7 @@ public final class CanonicalHuffmanDecoder {
     /** Four streams, pair table, one byte per symbol. */
     private void fastPairsBytes(byte[] in, Streams s, byte[] out) {
         ByteBuffer words = ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer outWords = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         int[] table = pairs;
         int mask = (1 << tableBits) - 1;
         long b0 = s.bits[0], b1 = s.bits[1], b2 = s.bits[2], b3 = s.bits[3];
@@ -303,14 +307,10 @@ public final class CanonicalHuffmanDecoder {
                 c1 -= n1;
                 c2 -= n2;
                 c3 -= n3;
-                out[o0] = (byte) e0;
-                out[o0 + 1] = (byte) (e0 >>> 12);
-                out[o1] = (byte) e1;
-                out[o1 + 1] = (byte) (e1 >>> 12);
-                out[o2] = (byte) e2;
-                out[o2 + 1] = (byte) (e2 >>> 12);
-                out[o3] = (byte) e3;
-                out[o3 + 1] = (byte) (e3 >>> 12);
+                outWords.putShort(o0, (short) e0);
+                outWords.putShort(o1, (short) e1);
+                outWords.putShort(o2, (short) e2);
+                outWords.putShort(o3, (short) e3);
                 o0 += e0 >>> 29;
                 o1 += e1 >>> 29;
                 o2 += e2 >>> 29;
@@ -326,6 +326,7 @@ public final class CanonicalHuffmanDecoder {
     /** Four streams, pair table, two bytes per symbol. */
     private void fastPairsWide(byte[] in, Streams s, byte[] out) {
         ByteBuffer words = ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer outWords = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         int[] table = pairs;
         int mask = (1 << tableBits) - 1;
         long b0 = s.bits[0], b1 = s.bits[1], b2 = s.bits[2], b3 = s.bits[3];
@@ -365,10 +366,11 @@ public final class CanonicalHuffmanDecoder {
                 c1 -= n1;
                 c2 -= n2;
                 c3 -= n3;
-                putPair(out, o0, e0);
-                putPair(out, o1, e1);
-                putPair(out, o2, e2);
-                putPair(out, o3, e3);
+                // Both 12-bit symbols as two little-endian 16-bit values.
+                outWords.putInt(o0, (e0 & 0xFFF) | (e0 & 0xFFF000) << 4);
+                outWords.putInt(o1, (e1 & 0xFFF) | (e1 & 0xFFF000) << 4);
+                outWords.putInt(o2, (e2 & 0xFFF) | (e2 & 0xFFF000) << 4);
+                outWords.putInt(o3, (e3 & 0xFFF) | (e3 & 0xFFF000) << 4);
                 o0 += (e0 >>> 29) << 1;
                 o1 += (e1 >>> 29) << 1;
                 o2 += (e2 >>> 29) << 1;
@@ -381,17 +383,10 @@ public final class CanonicalHuffmanDecoder {
         s.op[0] = o0; s.op[1] = o1; s.op[2] = o2; s.op[3] = o3;
     }
 
-    /** Both 12-bit symbols of a pair entry as two little-endian 16-bit values. */
-    private static void putPair(byte[] out, int o, int e) {
-        out[o] = (byte) e;
-        out[o + 1] = (byte) ((e >>> 8) & 0x0F);
-        out[o + 2] = (byte) (e >>> 12);
-        out[o + 3] = (byte) ((e >>> 20) & 0x0F);
-    }
-
     /** Four streams, single-symbol table with long codes decoded canonically, two bytes per symbol. */
     private void fastSingleWide(byte[] in, Streams s, byte[] out) throws WpkFormatException {
         ByteBuffer words = ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer outWords = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         int[] table = single;
         int mask = (1 << tableBits) - 1;
         long b0 = s.bits[0], b1 = s.bits[1], b2 = s.bits[2], b3 = s.bits[3];
@@ -446,14 +441,10 @@ public final class CanonicalHuffmanDecoder {
                 c1 -= n1;
                 c2 -= n2;
                 c3 -= n3;
-                out[o0] = (byte) e0;
-                out[o0 + 1] = (byte) (e0 >>> 8);
-                out[o1] = (byte) e1;
-                out[o1 + 1] = (byte) (e1 >>> 8);
-                out[o2] = (byte) e2;
-                out[o2 + 1] = (byte) (e2 >>> 8);
-                out[o3] = (byte) e3;
-                out[o3 + 1] = (byte) (e3 >>> 8);
+                outWords.putShort(o0, (short) e0);
+                outWords.putShort(o1, (short) e1);
+                outWords.putShort(o2, (short) e2);
+                outWords.putShort(o3, (short) e3);
                 o0 += 2;
                 o1 += 2;
                 o2 += 2;
