@@ -121,7 +121,7 @@ public final class DeflateCodec implements ByteCodec {
 
     @Override
     public int decodeSpeedRank() {
-        return 2;
+        return 5;
     }
 
     @Override

@@ -69,7 +69,7 @@ public final class HuffmanCodec implements ByteCodec {
 
     @Override
     public int decodeSpeedRank() {
-        return 2;
+        return 3;
     }
 
     @Override

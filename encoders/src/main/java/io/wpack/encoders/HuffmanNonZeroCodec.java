@@ -18,8 +18,9 @@ import java.nio.ByteBuffer;
  * <pre>
  * stream = maskSize:varint mask values
  * mask   = a Huffman section (see {@link io.wpack.encoders.huffman.CanonicalHuffmanEncoder}) of
- *          ceil(n / 8) mask bytes, maskSize bytes long: bit j of mask byte k is set when byte
- *          8k + j is not zero; bits past n are zero
+ *          n / 8 + 1 mask bytes, maskSize bytes long, holding n + 1 bits: bit j of mask byte k
+ *          is set when byte 8k + j is not zero; bit n, the end mark, is set; bits after it are
+ *          zero (the end mark pins n exactly, which the number of mask bytes alone does not)
  * values = a Huffman section of the non-zero bytes in order, as many as the mask has set bits;
  *          it runs to the end of the stream and its code gives symbol 0 no code
  * </pre>
@@ -36,7 +37,8 @@ public final class HuffmanNonZeroCodec implements ByteCodec {
     @Override
     public byte[] encode(byte[] src, int off, int len) {
         Buffers.checkRange(src, off, len);
-        byte[] mask = new byte[(len + 7) / 8];
+        byte[] mask = new byte[len / 8 + 1];
+        mask[len >>> 3] |= (byte) (1 << (len & 7));
         byte[] values = new byte[len];
         int nonZero = 0;
         for (int i = 0; i < len; i++) {
@@ -75,35 +77,38 @@ public final class HuffmanNonZeroCodec implements ByteCodec {
     private static void decode(InputCursor cursor, byte[] out, int outStart, int n) throws WpkFormatException {
         int maskSize = cursor.readVarint(cursor.remaining(), "mask section size");
         InputCursor maskSection = cursor.take(maskSize, "mask section");
-        byte[] mask = new byte[(n + 7) / 8];
+        byte[] mask = new byte[n / 8 + 1];
         CanonicalHuffmanDecoder.decodeBytes(maskSection, HuffmanCodec.MAX_STREAM_CODE_LENGTH, mask, 0, mask.length);
-        int nonZero = 0;
+        int last = mask[n >>> 3] & 0xFF;
+        if (last >>> (n & 7) != 1) {
+            throw new WpkFormatException(0, "zero mask does not end right after the chunk's " + n + " elements");
+        }
+        int nonZero = -1; // the end mark
         for (byte m : mask) {
             nonZero += Integer.bitCount(m & 0xFF);
         }
-        if ((n & 7) != 0 && (mask[mask.length - 1] & 0xFF) >>> (n & 7) != 0) {
-            throw new WpkFormatException(0, "zero mask marks elements past the " + n + " of the chunk");
-        }
         long valuesStart = cursor.offset();
         CanonicalHuffmanDecoder.decodeBytes(cursor, HuffmanCodec.MAX_STREAM_CODE_LENGTH, out, outStart, nonZero);
-        // Spread the values over their positions, from the end: value k - 1 lands at or after index k - 1.
+        // Spread the values over their positions, from the end: while k values are left, they
+        // sit in [0, k) and position i >= k - 1, so writing position i never clobbers one unread.
+        // Branch-free, since a random mask would defeat the branch predictor.
         int k = nonZero;
+        int zerosAmongValues = 0;
         for (int i = n - 1; i >= 0; i--) {
-            if ((mask[i >>> 3] & (1 << (i & 7))) != 0) {
-                byte v = out[outStart + --k];
-                if (v == 0) {
-                    throw new WpkFormatException(valuesStart, "value section holds a zero where the mask says non-zero");
-                }
-                out[outStart + i] = v;
-            } else {
-                out[outStart + i] = 0;
-            }
+            int bit = (mask[i >>> 3] >>> (i & 7)) & 1;
+            int v = out[outStart + Math.max(k - 1, 0)];
+            zerosAmongValues += bit & ((v | -v) >>> 31 ^ 1);
+            out[outStart + i] = (byte) (v & -bit);
+            k -= bit;
+        }
+        if (zerosAmongValues != 0) {
+            throw new WpkFormatException(valuesStart, "value section holds a zero where the mask says non-zero");
         }
     }
 
     @Override
     public int decodeSpeedRank() {
-        return 3;
+        return 4;
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class XzCodec implements ByteCodec {
 
     @Override
     public int decodeSpeedRank() {
-        return 3;
+        return 6;
     }
 
     @Override

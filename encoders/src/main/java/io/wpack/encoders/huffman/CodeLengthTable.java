@@ -15,7 +15,7 @@ import io.wpack.formats.WpkFormatException;
  *   w        = bit length of count, 0..17 (count 0 is w 0: an empty table, nothing follows)
  *   count    = number of lengths that follow: the largest occurring symbol + 1, so the last is not 0
  *   clCount  = 0 for a single-symbol code: only symbol count - 1 occurs, no token follows;
- *              else the number of token code lengths listed, 1..21
+ *              else the number of token code lengths listed, 1..22
  *   clLength = code lengths of the token alphabet, in the order CL_ORDER; tokens not listed are unused
  * token      = a code of the token code, then its extra bits:
  *   0..16    = the length of the next symbol (0: it does not occur)
@@ -23,6 +23,7 @@ import io.wpack.formats.WpkFormatException;
  *   18 e:3   = 3 + e unused symbols
  *   19 e:7   = 11 + e unused symbols
  *   20 e:16  = 139 + e unused symbols
+ *   21 e:8   = the previous length, 7 + e more times
  * </pre>
  * A table is valid only if the tokens define exactly {@code count} lengths, all within the
  * section's limit, and the lengths form a complete prefix code (Kraft sum exactly 1), or a single
@@ -31,14 +32,15 @@ import io.wpack.formats.WpkFormatException;
  */
 final class CodeLengthTable {
     static final int MAX_LENGTH = 16;
-    static final int TOKENS = 21;
+    static final int TOKENS = 22;
     static final int MAX_TOKEN_LENGTH = 7;
     /** Token code lengths are sent in this order, so that the rarely used ones at the end can be left off. */
-    static final int[] CL_ORDER = {18, 19, 20, 17, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15, 16};
+    static final int[] CL_ORDER = {18, 19, 20, 17, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15, 16, 21};
     private static final int REPEAT = 17;
     private static final int ZEROS_3 = 18;
     private static final int ZEROS_11 = 19;
     private static final int ZEROS_139 = 20;
+    private static final int LONG_REPEAT = 21;
 
     private CodeLengthTable() {
     }
@@ -125,6 +127,11 @@ final class CodeLengthTable {
             } else {
                 tokens[nTokens++] = length;
                 run--;
+                while (run >= 7) {
+                    int n = Math.min(run, 7 + 0xFF);
+                    tokens[nTokens++] = LONG_REPEAT | (n - 7) << 8;
+                    run -= n;
+                }
                 while (run >= 3) {
                     int n = Math.min(run, 6);
                     tokens[nTokens++] = REPEAT | (n - 3) << 8;
@@ -169,6 +176,9 @@ final class CodeLengthTable {
                     break;
                 case ZEROS_139:
                     out.writeBits(extra, 16);
+                    break;
+                case LONG_REPEAT:
+                    out.writeBits(extra, 8);
                     break;
                 default:
                     break;
@@ -271,6 +281,11 @@ final class CodeLengthTable {
                     break;
                 case ZEROS_11:
                     run = 11 + bits.read(7);
+                    break;
+                case LONG_REPEAT:
+                    verify(i > 0, in, "code-length table starts with a repeat");
+                    value = lengths[i - 1];
+                    run = 7 + bits.read(8);
                     break;
                 default:
                     run = 139 + bits.read(16);
