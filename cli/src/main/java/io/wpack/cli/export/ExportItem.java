@@ -7,6 +7,7 @@ import io.wpack.formats.WpkFormatException;
 import io.wpack.formats.proto.DType;
 import io.wpack.formats.proto.Dequantization;
 import io.wpack.loader.Representation;
+import io.wpack.loader.StreamSink;
 import io.wpack.loader.WpkPackage;
 
 import java.io.IOException;
@@ -76,7 +77,7 @@ record ExportItem(String name, DType dtype, long[] shape, long bytes, Writer wri
             DType d = tensorRep == Representation.STORED ? t.storedDtype() : t.dtype();
             long bytes = WpkPackage.outputBytes(t, tensorRep);
             items.add(new ExportItem(t.name(), d, t.shape(), bytes, out -> {
-                SequentialSink sink = new SequentialSink(out, bytes);
+                StreamSink sink = new StreamSink(out, bytes);
                 pkg.read(t, sink, tensorRep);
                 if (!sink.complete()) {
                     throw new IOException("tensor '" + t.name() + "' decoded short");

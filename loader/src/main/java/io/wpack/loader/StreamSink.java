@@ -1,6 +1,4 @@
-package io.wpack.cli.export;
-
-import io.wpack.loader.ByteSink;
+package io.wpack.loader;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,16 +6,18 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
 /**
- * A sink that streams a tensor to an output stream. The loader decodes chunks in order on
- * one thread, so writes arrive sequentially and nothing is buffered beyond one chunk.
+ * A sink that streams a tensor to an output stream, for exporters and runtimes that copy
+ * weights onward. {@link WpkPackage#read} and the stream loader decode chunks in order on one
+ * thread, so writes arrive sequentially and nothing is buffered beyond one chunk; an
+ * out-of-order write (from a parallel read) is refused.
  */
-final class SequentialSink implements ByteSink {
+public final class StreamSink implements ByteSink {
     private final OutputStream out;
     private final long size;
     private long next;
     private byte[] copy = new byte[0];
 
-    SequentialSink(OutputStream out, long size) {
+    public StreamSink(OutputStream out, long size) {
         this.out = out;
         this.size = size;
     }
@@ -55,7 +55,8 @@ final class SequentialSink implements ByteSink {
         next += n;
     }
 
-    boolean complete() {
+    /** Whether every byte of the tensor has been written. */
+    public boolean complete() {
         return next == size;
     }
 }
