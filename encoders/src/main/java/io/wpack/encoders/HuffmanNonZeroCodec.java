@@ -6,6 +6,7 @@ import io.wpack.encoders.huffman.InputCursor;
 import io.wpack.formats.WpkFormatException;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Huffman over the non-zero bytes, with the zero mask coded separately: for pruned int8/uint8
@@ -88,22 +89,58 @@ public final class HuffmanNonZeroCodec implements ByteCodec {
             nonZero += Integer.bitCount(m & 0xFF);
         }
         long valuesStart = cursor.offset();
-        CanonicalHuffmanDecoder.decodeBytes(cursor, HuffmanCodec.MAX_STREAM_CODE_LENGTH, out, outStart, nonZero);
-        // Spread the values over their positions, from the end: while k values are left, they
-        // sit in [0, k) and position i >= k - 1, so writing position i never clobbers one unread.
-        // Branch-free, since a random mask would defeat the branch predictor.
-        int k = nonZero;
+        // The values go to the end of the destination, then spread forward. Position i is
+        // written only once the value it would overwrite is read: with k values read before
+        // element i, value k sits at n - nonZero + k >= i, as at most n - nonZero zeros precede i.
+        int valuesAt = outStart + n - nonZero;
+        CanonicalHuffmanDecoder.decodeBytes(cursor, HuffmanCodec.MAX_STREAM_CODE_LENGTH, out, valuesAt, nonZero);
+        if (nonZero == 0) {
+            java.util.Arrays.fill(out, outStart, outStart + n, (byte) 0);
+            return;
+        }
+        ByteBuffer words = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        // Reads for zero elements only need to stay inside the values; the value is masked off.
+        int lastValue = nonZero - 1;
+        int k = 0;
         int zerosAmongValues = 0;
-        for (int i = n - 1; i >= 0; i--) {
+        int i = 0;
+        for (int b = 0; b < n >>> 3; b++, i += 8) {
+            int m = mask[b] & 0xFF;
+            if (m == 0) {
+                words.putLong(outStart + i, 0L);
+            } else if (m == 0xFF) {
+                long eight = words.getLong(valuesAt + k);
+                zerosAmongValues += zeroBytes(eight);
+                words.putLong(outStart + i, eight);
+                k += 8;
+            } else {
+                // Branch-free: a random mask would defeat the branch predictor.
+                for (int j = 0; j < 8; j++) {
+                    int bit = (m >>> j) & 1;
+                    int v = out[valuesAt + Math.min(k, lastValue)];
+                    zerosAmongValues += bit & ((v | -v) >>> 31 ^ 1);
+                    out[outStart + i + j] = (byte) (v & -bit);
+                    k += bit;
+                }
+            }
+        }
+        for (; i < n; i++) {
             int bit = (mask[i >>> 3] >>> (i & 7)) & 1;
-            int v = out[outStart + Math.max(k - 1, 0)];
+            int v = out[valuesAt + Math.min(k, lastValue)];
             zerosAmongValues += bit & ((v | -v) >>> 31 ^ 1);
             out[outStart + i] = (byte) (v & -bit);
-            k -= bit;
+            k += bit;
         }
         if (zerosAmongValues != 0) {
             throw new WpkFormatException(valuesStart, "value section holds a zero where the mask says non-zero");
         }
+    }
+
+    /** How many of the 8 bytes of {@code x} are zero. */
+    private static int zeroBytes(long x) {
+        // Per byte, the high bit of (b & 0x7F) + 0x7F | b is set exactly when b != 0.
+        long nonZeroHighBits = ((x & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL | x) & 0x8080808080808080L;
+        return 8 - Long.bitCount(nonZeroHighBits);
     }
 
     @Override
