@@ -21,7 +21,7 @@ import java.util.zip.ZipFile;
  * measurements. The packer's importers are the real readers; this module cannot depend on them.
  */
 final class CorpusTensors {
-    /** A tensor's payload: 4 bytes per element for fp32, 2 for fp16. */
+    /** A tensor's payload: 4 bytes per element for fp32, 2 for fp16, 1 for uint8. */
     static final class Tensor {
         final String name;
         final int width;
@@ -67,8 +67,17 @@ final class CorpusTensors {
 
     // ---- TF.js: weightsManifest entries in shard order; float16 is a quantization dtype.
 
-    @SuppressWarnings("unchecked")
     static List<Tensor> tfjs(Path json) throws IOException {
+        return tfjs(json, false);
+    }
+
+    /** The tensors stored as uint8 (TF.js quantized weights), one byte per element. */
+    static List<Tensor> tfjsUint8(Path json) throws IOException {
+        return tfjs(json, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Tensor> tfjs(Path json, boolean uint8) throws IOException {
         Map<String, Object> model = (Map<String, Object>) new Json(Files.readString(json)).value();
         List<Tensor> tensors = new ArrayList<>();
         for (Object group : (List<Object>) model.get("weightsManifest")) {
@@ -92,7 +101,7 @@ final class CorpusTensors {
                 }
                 int size = dtype.equals("uint8") ? 1 : dtype.equals("uint16") || dtype.equals("float16") ? 2 : 4;
                 int bytes = (int) (elements * size);
-                if (dtype.equals("float32") || dtype.equals("float16")) {
+                if (uint8 ? dtype.equals("uint8") : dtype.equals("float32") || dtype.equals("float16")) {
                     tensors.add(new Tensor((String) w.get("name"), size,
                             java.util.Arrays.copyOfRange(data, offset, offset + bytes)));
                 }

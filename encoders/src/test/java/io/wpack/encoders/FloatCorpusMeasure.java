@@ -63,6 +63,31 @@ public final class FloatCorpusMeasure {
                     zstd ? String.format("%+.2f%% / %+.2f%%", 100.0 * (ours - baseline) / baseline,
                             100.0 * (packed - baseline) / baseline) : "");
         }
+        uint8(corpus, zstd);
+    }
+
+    /** huffman on the uint8-quantized handtrack model against plain zstd -19, tensor by tensor. */
+    static void uint8(Path corpus, boolean zstd) throws IOException, InterruptedException {
+        long raw = 0;
+        long baseline = 0;
+        long huffman = 0;
+        long packed = 0;
+        for (CorpusTensors.Tensor t : CorpusTensors.tfjsUint8(corpus.resolve("tfjs/handtrack.json"))) {
+            raw += t.bytes.length;
+            if (zstd) {
+                baseline += zstd19(t.bytes);
+            }
+            int size = Codecs.HUFFMAN.encode(t.bytes, 0, t.bytes.length).length;
+            huffman += size;
+            long best = size;
+            for (ByteCodec candidate : Codecs.candidatesFor(io.wpack.formats.proto.DType.U8)) {
+                best = Math.min(best, candidate.encode(t.bytes, 0, t.bytes.length).length);
+            }
+            packed += best;
+        }
+        System.out.printf("%-34s %9d %9d %7.4f %9d %7.4f %9d %7.4f   (huffman; baseline plain zstd -19)%n",
+                "tfjs/handtrack uint8", raw, baseline, (double) baseline / raw, huffman, (double) huffman / raw, packed,
+                (double) packed / raw);
     }
 
     /** Decoded MB/s of floatplanes over all the model's tensors, best of several passes, heap to heap. */

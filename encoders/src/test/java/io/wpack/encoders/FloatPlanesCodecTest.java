@@ -43,6 +43,18 @@ class FloatPlanesCodecTest extends AbstractByteCodecTest {
     }
 
     @Test
+    void aFullSixteenMebibyteChunk() throws IOException {
+        int[] bits = gaussianBits(4 << 20, 0.03, 0.05, 7);
+        for (int i = 0; i < bits.length; i += 65_537) {
+            bits[i] = 0x7FC00000 | i; // quiet NaNs with payloads
+        }
+        byte[] data = bits32(bits);
+        byte[] encoded = encode(data);
+        assertArrayEquals(data, decode(encoded, data.length, BufferKind.HEAP, BufferKind.HEAP));
+        assertArrayEquals(data, decode(encoded, data.length, BufferKind.DIRECT, BufferKind.DIRECT));
+    }
+
+    @Test
     void everyElementCountAroundTheFourStreamThreshold() throws IOException {
         for (int n = 1000; n <= 1040; n++) {
             byte[] data = bits32(gaussianBits(n, 0.1, 0.2, n));

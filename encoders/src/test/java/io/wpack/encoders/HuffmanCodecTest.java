@@ -69,6 +69,14 @@ class HuffmanCodecTest extends AbstractByteCodecTest {
     }
 
     @Test
+    void aFullSixteenMebibyteChunk() throws IOException {
+        byte[] data = HuffmanNonZeroCodecTest.sparseInt8(16 << 20, 0.3, 12, 9);
+        byte[] encoded = encode(data);
+        assertArrayEquals(data, decode(encoded, data.length, BufferKind.HEAP, BufferKind.HEAP));
+        assertArrayEquals(data, decode(encoded, data.length, BufferKind.DIRECT, BufferKind.DIRECT));
+    }
+
+    @Test
     void everyByteValueOnce() throws IOException {
         byte[] data = new byte[256];
         for (int i = 0; i < 256; i++) {
