@@ -1,0 +1,196 @@
+package io.wpack.encoders.pattern;
+
+import io.wpack.encoders.huffman.BitWriter;
+import io.wpack.encoders.huffman.CanonicalHuffmanDecoder;
+import io.wpack.encoders.huffman.CanonicalHuffmanEncoder;
+import io.wpack.encoders.huffman.InputCursor;
+import io.wpack.formats.WpkFormatException;
+
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+
+/**
+ * What the pattern codecs share: Huffman sections with a size prefix, the column-major layout,
+ * and ByteBuffer plumbing. Byte sections (alphabets of at most 256) use codes of at most
+ * {@value #BYTE_CODE_LIMIT} bits when written and accept {@value #BYTE_STREAM_LIMIT} when read,
+ * as {@code huffman} does; wide sections (up to 2^16 symbols) use at most
+ * {@value #WIDE_CODE_LIMIT}.
+ */
+final class PatternStreams {
+    static final int BYTE_CODE_LIMIT = 11;
+    static final int BYTE_STREAM_LIMIT = 12;
+    static final int WIDE_CODE_LIMIT = 16;
+
+    private PatternStreams() {
+    }
+
+    // ---- writing
+
+    /** {@code size:varint} then a byte section of {@code symbols[0, n)}. */
+    static void writeSizedBytes(byte[] symbols, int n, BitWriter out) {
+        BitWriter section = new BitWriter(n / 2 + 64);
+        writeBytes(symbols, n, section);
+        out.writeVarint(section.sizeInBytes());
+        out.writeAll(section);
+    }
+
+    /** A byte section of {@code symbols[0, n)}, no size prefix. */
+    static void writeBytes(byte[] symbols, int n, BitWriter out) {
+        long[] counts = new long[256];
+        for (int i = 0; i < n; i++) {
+            counts[symbols[i] & 0xFF]++;
+        }
+        CanonicalHuffmanEncoder.fromCounts(counts, BYTE_CODE_LIMIT).writeSection(symbols, 0, n, out);
+    }
+
+    /** {@code size:varint} then a wide section of {@code symbols[0, n)}, all below {@code alphabet}. */
+    static void writeSizedWide(char[] symbols, int n, int alphabet, BitWriter out) {
+        long[] counts = new long[alphabet];
+        for (int i = 0; i < n; i++) {
+            counts[symbols[i]]++;
+        }
+        BitWriter section = new BitWriter(n + 64);
+        CanonicalHuffmanEncoder.fromCounts(counts, WIDE_CODE_LIMIT).writeSection(symbols, 0, n, section);
+        out.writeVarint(section.sizeInBytes());
+        out.writeAll(section);
+    }
+
+    /**
+     * Estimated bytes of a sized section for a histogram (its size prefix included), in time
+     * proportional to the symbols that occur.
+     */
+    static long sectionBytes(long[] counts, int alphabet, int codeLimit) {
+        int used = 0;
+        long n = 0;
+        for (int s = 0; s < alphabet; s++) {
+            if (counts[s] > 0) {
+                used++;
+                n += counts[s];
+            }
+        }
+        int[] symbols = new int[used];
+        long[] nonZero = new long[used];
+        for (int s = 0, k = 0; s < alphabet; s++) {
+            if (counts[s] > 0) {
+                symbols[k] = s;
+                nonZero[k++] = counts[s];
+            }
+        }
+        long size = CanonicalHuffmanEncoder.sectionSizeEstimate(symbols, nonZero, used, codeLimit, n);
+        return size + varintSize(size);
+    }
+
+    static int varintSize(long value) {
+        int size = 1;
+        while (value >= 0x80) {
+            value >>>= 7;
+            size++;
+        }
+        return size;
+    }
+
+    // ---- reading
+
+    /** Splits off a section announced by its {@code size:varint}. */
+    static InputCursor sized(InputCursor in, String what) throws WpkFormatException {
+        int size = in.readVarint(in.remaining(), what + " size");
+        return in.take(size, what);
+    }
+
+    /** Decodes a byte section of exactly {@code n} symbols occupying all of {@code section}. */
+    static byte[] readBytes(InputCursor section, int n) throws WpkFormatException {
+        byte[] out = new byte[n];
+        CanonicalHuffmanDecoder.decodeBytes(section, BYTE_STREAM_LIMIT, out, 0, n);
+        return out;
+    }
+
+    /** Decodes a wide section of {@code n} symbols below {@code alphabet} as little-endian pairs. */
+    static byte[] readWide(InputCursor section, int alphabet, int n) throws WpkFormatException {
+        byte[] out = new byte[2 * n];
+        CanonicalHuffmanDecoder.decodeShorts(section, alphabet, WIDE_CODE_LIMIT, out, 0, n);
+        return out;
+    }
+
+    static void verify(boolean condition, InputCursor in, String message) throws WpkFormatException {
+        if (!condition) {
+            throw new WpkFormatException(in.offset(), message);
+        }
+    }
+
+    // ---- layout
+
+    /**
+     * The logical order of {@code src[off, off + n)} for {@code columns} C: the first
+     * {@code R = n / C} rows of C bytes read column by column (element (r, c) goes to
+     * {@code c * R + r}), then the last {@code n mod C} bytes as they are. C = 1 is the identity.
+     */
+    static byte[] toLogical(byte[] src, int off, int n, int columns) {
+        byte[] logical = new byte[n];
+        int rows = n / columns;
+        // Tiles keep both sides of the transposition in cache.
+        for (int r0 = 0; r0 < rows; r0 += 64) {
+            int r1 = Math.min(rows, r0 + 64);
+            for (int c0 = 0; c0 < columns; c0 += 64) {
+                int c1 = Math.min(columns, c0 + 64);
+                for (int r = r0; r < r1; r++) {
+                    int from = off + r * columns;
+                    for (int c = c0; c < c1; c++) {
+                        logical[c * rows + r] = src[from + c];
+                    }
+                }
+            }
+        }
+        int done = rows * columns;
+        System.arraycopy(src, off + done, logical, done, n - done);
+        return logical;
+    }
+
+    /** The inverse of {@link #toLogical}: writes {@code dst[dstOff, dstOff + n)}. */
+    static void fromLogical(byte[] logical, int n, int columns, byte[] dst, int dstOff) {
+        int rows = n / columns;
+        for (int r0 = 0; r0 < rows; r0 += 64) {
+            int r1 = Math.min(rows, r0 + 64);
+            for (int c0 = 0; c0 < columns; c0 += 64) {
+                int c1 = Math.min(columns, c0 + 64);
+                for (int r = r0; r < r1; r++) {
+                    int to = dstOff + r * columns;
+                    for (int c = c0; c < c1; c++) {
+                        dst[to + c] = logical[c * rows + r];
+                    }
+                }
+            }
+        }
+        int done = rows * columns;
+        System.arraycopy(logical, done, dst, dstOff + done, n - done);
+    }
+
+    // ---- buffers (positions moved through Buffer: ByteBuffer's covariant overrides are Java 9+)
+
+    static byte[] arrayOf(ByteBuffer buffer) {
+        if (buffer.hasArray()) {
+            return buffer.array();
+        }
+        byte[] copy = new byte[buffer.remaining()];
+        buffer.duplicate().get(copy);
+        return copy;
+    }
+
+    static int arrayOffsetOf(ByteBuffer buffer) {
+        return buffer.hasArray() ? buffer.arrayOffset() + buffer.position() : 0;
+    }
+
+    static void consume(ByteBuffer buffer) {
+        ((Buffer) buffer).position(buffer.limit());
+    }
+
+    static void putAtPosition(ByteBuffer dst, byte[] src, int off, int len) {
+        dst.duplicate().put(src, off, len);
+    }
+
+    static void checkRange(byte[] src, int off, int len) {
+        if (off < 0 || len < 0 || off > src.length - len) {
+            throw new IndexOutOfBoundsException(
+                    "range [" + off + ", " + off + " + " + len + ") out of bounds for length " + src.length);
+        }
+    }
+}
