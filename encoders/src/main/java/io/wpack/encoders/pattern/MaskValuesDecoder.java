@@ -1,0 +1,144 @@
+package io.wpack.encoders.pattern;
+
+import io.wpack.encoders.huffman.InputCursor;
+import io.wpack.formats.WpkFormatException;
+
+import java.util.Arrays;
+
+/**
+ * Reads {@code maskvalues} streams (grammar in {@link MaskValuesCodec}). Every count comes from
+ * the destination size and what was already decoded, never from the stream: the number of
+ * segments from n and the segment length, the blocks of each class from the class map, the
+ * values of each class from its masks. Work and memory are linear in n.
+ */
+final class MaskValuesDecoder {
+    private MaskValuesDecoder() {
+    }
+
+    static void decode(InputCursor in, byte[] out, int outStart, int n, int block) throws WpkFormatException {
+        int zero = in.readByte("zero byte");
+        int flags = in.readByte("flags");
+        PatternStreams.verify((flags & ~1) == 0, in, "maskvalues flags " + flags + " have unknown bits set");
+        boolean split = flags == 1;
+        int columns = in.readVarint(Math.max(1, n), "columns");
+        PatternStreams.verify(columns >= 1, in, "maskvalues layout of 0 columns");
+        int segment = in.readVarint(Math.max(1, n), "segment length");
+        PatternStreams.verify(segment >= 1, in, "maskvalues segments of length 0");
+        int classes = in.readByte("class count");
+        PatternStreams.verify(classes >= 1 && classes <= MaskValuesEncoder.MAX_CLASSES, in,
+                "maskvalues class count " + classes + " is not in [1, " + MaskValuesEncoder.MAX_CLASSES + "]");
+
+        int segCount = n == 0 ? 0 : (n - 1) / segment + 1;
+        byte[] classOf = null;
+        if (classes > 1) {
+            InputCursor section = PatternStreams.sized(in, "class map");
+            classOf = PatternStreams.readBytes(section, segCount);
+            for (byte c : classOf) {
+                PatternStreams.verify((c & 0xFF) < classes, section, "segment class " + (c & 0xFF) + " of " + classes);
+            }
+        }
+        int perFullSegment = (segment - 1) / block + 1;
+        int[] blocksOf = new int[classes];
+        for (int k = 0; k < segCount; k++) {
+            int length = Math.min(segment, n - k * segment);
+            blocksOf[classOf == null ? 0 : classOf[k]] += length == segment ? perFullSegment : (length - 1) / block + 1;
+        }
+
+        boolean wide = block > 8;
+        byte[][] masks = new byte[classes][];
+        int[] valuesOf = new int[classes];
+        for (int c = 0; c < classes; c++) {
+            InputCursor section = PatternStreams.sized(in, "mask section " + c);
+            if (wide) {
+                masks[c] = PatternStreams.readWide(section, 1 << block, blocksOf[c]);
+                for (int i = 0; i < blocksOf[c]; i++) {
+                    valuesOf[c] += Integer.bitCount((masks[c][2 * i] & 0xFF) | (masks[c][2 * i + 1] & 0xFF) << 8);
+                }
+            } else {
+                masks[c] = PatternStreams.readBytes(section, blocksOf[c]);
+                for (int i = 0; i < blocksOf[c]; i++) {
+                    valuesOf[c] += Integer.bitCount(masks[c][i] & 0xFF);
+                }
+            }
+        }
+        byte[][] values = new byte[classes][];
+        long totalValues = 0;
+        for (int c = 0; c < classes; c++) {
+            InputCursor section = PatternStreams.sized(in, "value section " + c);
+            values[c] = PatternStreams.readBytes(section, valuesOf[c]);
+            totalValues += valuesOf[c];
+            for (byte x : values[c]) {
+                if (split ? x < 0 : (x & 0xFF) == zero) {
+                    throw new WpkFormatException(section.offset(), split ? "magnitude above 128" : "a non-zero value equals the zero byte");
+                }
+            }
+        }
+        byte[] signs = null;
+        int signsStart = in.position();
+        if (split) {
+            long signBytes = (totalValues + 7) / 8;
+            PatternStreams.verify(in.remaining() == signBytes, in, "maskvalues sign bits take " + in.remaining()
+                    + " bytes, expected " + signBytes);
+            signs = new byte[(int) signBytes];
+            for (int i = 0; i < signs.length; i++) {
+                signs[i] = (byte) in.readByte("sign bits");
+            }
+            if ((totalValues & 7) != 0) {
+                PatternStreams.verify((signs[signs.length - 1] & 0xFF) >>> (totalValues & 7) == 0, in,
+                        "sign bits are not zero-padded");
+            }
+        } else {
+            in.requireEnd("a maskvalues stream");
+        }
+
+        byte[] logical = columns == 1 ? out : new byte[n];
+        int base = columns == 1 ? outStart : 0;
+        int[] maskAt = new int[classes];
+        int[] valueAt = new int[classes];
+        int signAt = 0;
+        byte z = (byte) zero;
+        int full = (1 << block) - 1;
+        for (int k = 0; k < segCount; k++) {
+            int c = classOf == null ? 0 : classOf[k];
+            byte[] cm = masks[c];
+            byte[] cv = values[c];
+            int end = base + Math.min(n, (k + 1) * segment);
+            for (int i = base + k * segment; i < end; i += block) {
+                int len = Math.min(block, end - i);
+                int at = maskAt[c]++;
+                int m = wide ? (cm[2 * at] & 0xFF) | (cm[2 * at + 1] & 0xFF) << 8 : cm[at] & 0xFF;
+                if (m >>> len != 0) {
+                    throw new WpkFormatException(signsStart, "block mask " + Integer.toBinaryString(m)
+                            + " marks elements past the block's " + len);
+                }
+                if (m == 0) {
+                    Arrays.fill(logical, i, i + len, z);
+                    continue;
+                }
+                if (!split && m == full) {
+                    System.arraycopy(cv, valueAt[c], logical, i, len);
+                    valueAt[c] += len;
+                    continue;
+                }
+                for (int j = 0; j < len; j++) {
+                    if ((m >>> j & 1) == 0) {
+                        logical[i + j] = z;
+                    } else if (!split) {
+                        logical[i + j] = cv[valueAt[c]++];
+                    } else {
+                        int magnitude = cv[valueAt[c]++] + 1;
+                        boolean negative = (signs[signAt >>> 3] >>> (signAt & 7) & 1) != 0;
+                        signAt++;
+                        if (magnitude == 128 && !negative) {
+                            throw new WpkFormatException(signsStart, "magnitude 128 with a positive sign");
+                        }
+                        logical[i + j] = (byte) (zero + (negative ? -magnitude : magnitude));
+                    }
+                }
+            }
+        }
+        if (columns > 1) {
+            PatternStreams.fromLogical(logical, n, columns, out, outStart);
+        }
+    }
+}
