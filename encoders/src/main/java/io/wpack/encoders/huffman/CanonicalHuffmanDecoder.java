@@ -10,8 +10,8 @@ import java.util.Arrays;
  * Decodes the Huffman sections that {@link CanonicalHuffmanEncoder} writes (the grammar is in its
  * Javadoc), into bytes or into 16-bit little-endian symbols.
  *
- * <p>Decoding is table-driven. The table is indexed by the next {@code T} bits of a stream
- * (T = 12 for four-stream sections, the longest code otherwise):
+ * <p>Decoding is table-driven. The table is indexed by the next {@code T} bits of a stream: the
+ * longest code, or more for long sections (up to 12 from 2^15 symbols), but never more than 12:
  * <ul>
  * <li>When every code fits in T bits and symbols fit in 12 bits, an entry holds one or two
  *     symbols: the first code, and a second when both fit in T bits together. For the exponents
@@ -70,7 +70,10 @@ public final class CanonicalHuffmanDecoder {
             firstCode = firstIndex = lengthCount = sortedSymbols = null;
             return;
         }
-        tableBits = n >= CanonicalHuffmanEncoder.FOUR_STREAMS_MIN_SYMBOLS ? FAST_TABLE_BITS : Math.min(max, FAST_TABLE_BITS);
+        // At least the longest code, so that no lookup escapes, when that fits in 12 bits; beyond,
+        // more bits give more two-symbol entries, worth building for an eighth as many symbols.
+        int wanted = 31 - Integer.numberOfLeadingZeros(Math.max(n, 1)) - 3;
+        tableBits = Math.min(FAST_TABLE_BITS, Math.max(max, wanted));
 
         lengthCount = new int[max + 1];
         for (int length : lengths) {
@@ -109,7 +112,8 @@ public final class CanonicalHuffmanDecoder {
             }
         }
 
-        if (max <= tableBits && lengths.length <= 1 << DOUBLE_SYMBOL_BITS && tableBits == FAST_TABLE_BITS) {
+        if (max <= tableBits && lengths.length <= 1 << DOUBLE_SYMBOL_BITS
+                && n >= CanonicalHuffmanEncoder.FOUR_STREAMS_MIN_SYMBOLS) {
             pairs = new int[size];
             for (int x = 0; x < size; x++) {
                 int first = single[x];
