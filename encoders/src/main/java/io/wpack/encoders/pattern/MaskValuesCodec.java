@@ -25,8 +25,10 @@ import java.util.Map;
  *
  * <p>Byte grammar, for a chunk of n bytes:
  * <pre>
- * stream   = zero:byte flags:byte columns:varint segment:varint classes:byte
+ * stream   = n:varint zero:byte flags:byte columns:varint segment:varint classes:byte
  *            [classMap] masks{classes} values{classes} [signs]
+ * n        = the chunk's length, checked against the destination (zeros at the end of a
+ *            segment leave no other trace, so without it a wrong length could decode)
  * zero     = the byte value that counts as zero (0 for int8, 0x80 for uint8 around 128)
  * flags    = bit 0 S: values are magnitudes with separate signs; bits 1-7 zero
  * columns  = C, 1..max(1, n): the logical order is the first R = n / C rows of C bytes read

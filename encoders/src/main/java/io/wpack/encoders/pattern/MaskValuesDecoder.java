@@ -16,6 +16,11 @@ final class MaskValuesDecoder {
     }
 
     static void decode(InputCursor in, byte[] out, int outStart, int n, int block) throws WpkFormatException {
+        long lengthAt = in.offset();
+        int stated = in.readVarint(Integer.MAX_VALUE, "chunk length");
+        if (stated != n) {
+            throw new WpkFormatException(lengthAt, "maskvalues stream of " + stated + " bytes, expected " + n);
+        }
         int zero = in.readByte("zero byte");
         int flags = in.readByte("flags");
         PatternStreams.verify((flags & ~1) == 0, in, "maskvalues flags " + flags + " have unknown bits set");

@@ -275,7 +275,7 @@ final class MaskValuesEncoder {
         long[][] valueHist = new long[g][valueAlphabet(a)];
         histograms(a, classOf, g, maskHist, valueHist);
         int maskLimit = a.block <= 8 ? PatternStreams.BYTE_CODE_LIMIT : PatternStreams.WIDE_CODE_LIMIT;
-        long size = 2 + PatternStreams.varintSize(a.columns) + PatternStreams.varintSize(a.segment) + 1;
+        long size = PatternStreams.varintSize(a.n) + 2 + PatternStreams.varintSize(a.columns) + PatternStreams.varintSize(a.segment) + 1;
         if (g > 1) {
             long[] classHist = new long[256];
             for (int c : classOf) {
@@ -295,6 +295,7 @@ final class MaskValuesEncoder {
 
     static byte[] write(Analysis a) {
         BitWriter out = new BitWriter((int) Math.min(Integer.MAX_VALUE - 64, a.estimatedBytes + 64));
+        out.writeVarint(a.n);
         out.writeByte(a.zero);
         out.writeByte(a.split ? 1 : 0);
         out.writeVarint(a.columns);
