@@ -80,7 +80,7 @@ final class Reports {
                 StringBuilder sb = new StringBuilder();
                 r.candidates().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ')
                         .append(bytes(v)));
-                out.printf(Locale.ROOT, "%" + nameWidth + "s  candidates (first chunk): %s%n", "", sb);
+                out.printf(Locale.ROOT, "%" + nameWidth + "s  candidates (first chunk; sampled above 256 KiB): %s%n", "", sb);
             }
         }
     }

@@ -156,16 +156,12 @@ public final class Packer {
                 byte[] encoded;
                 if (chosen == null) {
                     // The first chunk picks the tensor's codec; most tensors are a single chunk.
-                    encoded = null;
-                    for (ByteCodec codec : candidatesFor(t.storedDtype())) {
-                        byte[] e = codec.encode(buf, 0, n);
-                        candidateSizes.put(codec.name(), (long) e.length);
-                        if (encoded == null || e.length < encoded.length) {
-                            encoded = e;
-                            chosen = codec;
-                        }
-                    }
-                } else {
+                    chosen = choose(candidatesFor(t.storedDtype()), buf, n, elemSize, candidateSizes);
+                }
+                encoded = chosen.encode(buf, 0, n);
+                if (encoded.length > n && chosen != Codecs.RAW && chunkIndex(tb) == 0) {
+                    // The estimate misled us on this data: raw is never worse.
+                    chosen = Codecs.RAW;
                     encoded = chosen.encode(buf, 0, n);
                 }
                 Chunk chunk = writer.appendChunk(ByteBuffer.wrap(encoded), n);
@@ -189,6 +185,68 @@ public final class Packer {
         double sparsity = lossy == null ? Double.NaN : lossy.error().sparsity();
         return new PackReport.TensorReport(t.name(), t.dtype(), t.storedDtype(), t.shape(), params, inputBytes, stored,
                 encoding, candidateSizes, scheme, sqnr, maxAbs, sparsity);
+    }
+
+    /** Chunks up to this size are encoded with every candidate; larger ones are judged on samples. */
+    static final int EXHAUSTIVE_LIMIT = 256 << 10;
+    private static final int SAMPLE_SLICE = 32 << 10;
+
+    private static int chunkIndex(Tensor.Builder tb) {
+        return tb.getChunksCount();
+    }
+
+    /**
+     * Picks the codec with the smallest output, fastest decoder first on a tie. Small chunks
+     * are encoded in full by every candidate; for larger ones (over 256 KiB) each candidate encodes three
+     * slices (start, middle, end) and the sizes are scaled up, so that choosing costs a fixed
+     * amount of work per chunk rather than a full encode per candidate (xz alone runs at a few
+     * MB/s).
+     */
+    private static ByteCodec choose(List<ByteCodec> candidates, byte[] buf, int n, int elemSize,
+                                    Map<String, Long> sizes) throws IOException {
+        byte[] sample = buf;
+        int sampleLen = n;
+        if (n > EXHAUSTIVE_LIMIT) {
+            int slice = SAMPLE_SLICE / elemSize * elemSize;
+            sample = new byte[3 * slice];
+            int mid = (n / 2) / elemSize * elemSize;
+            int end = (n - slice) / elemSize * elemSize;
+            System.arraycopy(buf, 0, sample, 0, slice);
+            System.arraycopy(buf, mid, sample, slice, slice);
+            System.arraycopy(buf, end, sample, 2 * slice, slice);
+            sampleLen = sample.length;
+        }
+        ByteCodec best = null;
+        long bestSize = Long.MAX_VALUE;
+        long specialisedBest = Long.MAX_VALUE;
+        long lzBest = Long.MAX_VALUE;
+        List<ByteCodec> order = new ArrayList<>(candidates);
+        if (order.remove(Codecs.XZ)) {
+            order.add(Codecs.XZ); // judged last, against what the others achieved
+        }
+        for (ByteCodec codec : order) {
+            boolean general = Codecs.generalPurpose().contains(codec);
+            if (codec == Codecs.XZ && specialisedBest != Long.MAX_VALUE && lzBest >= specialisedBest) {
+                // xz encodes at a few MB/s. It only wins where LZ matching finds structure, which deflate and lz4
+                // (tried first) reveal; where they lose to a specialised coder, so does xz, and it is skipped.
+                continue;
+            }
+            long size = codec.encode(sample, 0, sampleLen).length;
+            if (sampleLen != n) {
+                size = Math.round(size * ((double) n / sampleLen));
+            }
+            sizes.put(codec.name(), size);
+            if (!general) {
+                specialisedBest = Math.min(specialisedBest, size);
+            } else if (codec == Codecs.DEFLATE || codec == Codecs.LZ4) {
+                lzBest = Math.min(lzBest, size);
+            }
+            if (size < bestSize) {
+                best = codec;
+                bestSize = size;
+            }
+        }
+        return best;
     }
 
     private static void readFully(InputStream in, byte[] buf, int n, String name) throws IOException {
