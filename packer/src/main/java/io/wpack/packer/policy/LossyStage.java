@@ -235,24 +235,50 @@ public final class LossyStage {
 
     /** Channel and reduction axes: the rule's override, else what the importer read from the graph, else a default by rank. */
     static LayerAxes axesFor(ImportedTensor t, TensorPolicy.Decision d, String sourceFormat) {
-        int rank = t.shape().length;
-        LayerAxes axes = ChannelAxes.defaultFor(rank);
+        long[] shape = t.shape();
+        int rank = shape.length;
         String ch = t.metadata().get("layer.channel_axis");
         String red = t.metadata().get("layer.reduction_axis");
-        int c = ch != null ? Integer.parseInt(ch) : axes.channelAxis();
-        int r = red != null ? Integer.parseInt(red) : axes.reductionAxis();
+        int c;
+        int r;
+        if (ch != null) {
+            c = Integer.parseInt(ch);
+            r = red != null ? Integer.parseInt(red) : -1;
+        } else {
+            // No graph to ask (npz, safetensors): the channel is the first axis longer than 1, so that the
+            // singleton axes of [1,1,in,out] kernels do not collapse per-channel scales to one; groups run
+            // along the longest other axis, so that they hold whole runs of weights.
+            c = -1;
+            for (int i = 0; i < rank && c < 0; i++) {
+                if (shape[i] > 1) {
+                    c = i;
+                }
+            }
+            if (c < 0) {
+                c = rank > 0 ? 0 : -1;
+            }
+            r = -1;
+            for (int i = 0; i < rank; i++) {
+                if (i != c && (r < 0 || shape[i] >= shape[r])) {
+                    r = i;
+                }
+            }
+        }
         if (d.channelAxis() != null) {
             c = d.channelAxis();
         }
         if (d.reductionAxis() != null) {
             r = d.reductionAxis();
         }
+        if (c >= rank) {
+            c = rank > 0 ? 0 : -1;
+        }
         if (rank > 0 && (r < 0 || r >= rank || r == c)) {
             // Depthwise kernels reduce only over their window: quantize groups along the last other axis.
             r = c == rank - 1 ? rank - 2 : rank - 1;
         }
-        if (c >= rank) {
-            c = rank > 0 ? 0 : -1;
+        if (rank == 1) {
+            r = 0;
         }
         return new LayerAxes(c, r);
     }
