@@ -10,8 +10,8 @@ import java.util.Arrays;
  * Decodes the Huffman sections that {@link CanonicalHuffmanEncoder} writes (the grammar is in its
  * Javadoc), into bytes or into 16-bit little-endian symbols.
  *
- * <p>Decoding is table-driven. The table is indexed by the next {@code T} bits of a stream: the
- * longest code, or more for long sections (up to 12 from 2^15 symbols), but never more than 12:
+ * <p>Decoding is table-driven. The table is indexed by the next {@code T} bits of a stream, at
+ * most 12, sized to the section so that building it never costs more than decoding:
  * <ul>
  * <li>When every code fits in T bits and symbols fit in 12 bits, an entry holds one or two
  *     symbols: the first code, and a second when both fit in T bits together. For the exponents
@@ -70,10 +70,14 @@ public final class CanonicalHuffmanDecoder {
             firstCode = firstIndex = lengthCount = sortedSymbols = null;
             return;
         }
-        // At least the longest code, so that no lookup escapes, when that fits in 12 bits; beyond,
-        // more bits give more two-symbol entries, worth building for an eighth as many symbols.
-        int wanted = 31 - Integer.numberOfLeadingZeros(Math.max(n, 1)) - 3;
-        tableBits = Math.min(FAST_TABLE_BITS, Math.max(max, wanted));
+        // Building a table costs a few ns an entry, and a two-symbol table twice that, so the table
+        // grows with the section. From 4 symbols an entry: the longest code (no lookup escapes),
+        // or more bits for more two-symbol entries, up to 12. Below: fewer bits than the longest
+        // code when needed, at least 8, and codes longer than that take the slow path.
+        int log2n = 31 - Integer.numberOfLeadingZeros(Math.max(n, 1));
+        boolean large = max <= FAST_TABLE_BITS && log2n >= max + 2;
+        tableBits = large ? Math.min(FAST_TABLE_BITS, Math.max(max, log2n - 3))
+                : Math.min(Math.min(max, FAST_TABLE_BITS), Math.max(8, log2n - 1));
 
         lengthCount = new int[max + 1];
         for (int length : lengths) {
@@ -112,8 +116,7 @@ public final class CanonicalHuffmanDecoder {
             }
         }
 
-        if (max <= tableBits && lengths.length <= 1 << DOUBLE_SYMBOL_BITS
-                && n >= CanonicalHuffmanEncoder.FOUR_STREAMS_MIN_SYMBOLS) {
+        if (large && lengths.length <= 1 << DOUBLE_SYMBOL_BITS && n >= CanonicalHuffmanEncoder.FOUR_STREAMS_MIN_SYMBOLS) {
             pairs = new int[size];
             for (int x = 0; x < size; x++) {
                 int first = single[x];
@@ -209,7 +212,7 @@ public final class CanonicalHuffmanDecoder {
             } else if (wide) {
                 code.fastSingleWide(in.in, streams, out);
             } else {
-                throw new IllegalStateException("byte sections always have a pair table");
+                code.fastSingleBytes(in.in, streams, out);
             }
         }
         for (int k = 0; k < streams.count; k++) {
@@ -453,6 +456,75 @@ public final class CanonicalHuffmanDecoder {
                 o1 += 2;
                 o2 += 2;
                 o3 += 2;
+            }
+        }
+        s.bits[0] = b0; s.bits[1] = b1; s.bits[2] = b2; s.bits[3] = b3;
+        s.bitCount[0] = c0; s.bitCount[1] = c1; s.bitCount[2] = c2; s.bitCount[3] = c3;
+        s.pos[0] = p0; s.pos[1] = p1; s.pos[2] = p2; s.pos[3] = p3;
+        s.op[0] = o0; s.op[1] = o1; s.op[2] = o2; s.op[3] = o3;
+    }
+
+    /** Four streams, single-symbol table with long codes decoded canonically, one byte per symbol. */
+    private void fastSingleBytes(byte[] in, Streams s, byte[] out) throws WpkFormatException {
+        ByteBuffer words = ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN);
+        int[] table = single;
+        int mask = (1 << tableBits) - 1;
+        long b0 = s.bits[0], b1 = s.bits[1], b2 = s.bits[2], b3 = s.bits[3];
+        int c0 = s.bitCount[0], c1 = s.bitCount[1], c2 = s.bitCount[2], c3 = s.bitCount[3];
+        int p0 = s.pos[0], p1 = s.pos[1], p2 = s.pos[2], p3 = s.pos[3];
+        int o0 = s.op[0], o1 = s.op[1], o2 = s.op[2], o3 = s.op[3];
+        // Three lookups of at most 16 bits per refill.
+        int pl0 = s.end[0] - 8, pl1 = s.end[1] - 8, pl2 = s.end[2] - 8, pl3 = s.end[3] - 8;
+        int ol0 = s.opEnd[0] - 3, ol1 = s.opEnd[1] - 3, ol2 = s.opEnd[2] - 3, ol3 = s.opEnd[3] - 3;
+        while (p0 <= pl0 && p1 <= pl1 && p2 <= pl2 && p3 <= pl3
+                && o0 <= ol0 && o1 <= ol1 && o2 <= ol2 && o3 <= ol3) {
+            b0 |= words.getLong(p0) << c0;
+            p0 += (63 - c0) >>> 3;
+            c0 |= 56;
+            b1 |= words.getLong(p1) << c1;
+            p1 += (63 - c1) >>> 3;
+            c1 |= 56;
+            b2 |= words.getLong(p2) << c2;
+            p2 += (63 - c2) >>> 3;
+            c2 |= 56;
+            b3 |= words.getLong(p3) << c3;
+            p3 += (63 - c3) >>> 3;
+            c3 |= 56;
+            for (int r = 0; r < 3; r++) {
+                int e0 = table[(int) b0 & mask];
+                int e1 = table[(int) b1 & mask];
+                int e2 = table[(int) b2 & mask];
+                int e3 = table[(int) b3 & mask];
+                if ((e0 == 0) | (e1 == 0) | (e2 == 0) | (e3 == 0)) {
+                    if (e0 == 0) {
+                        e0 = decodeLong(b0);
+                    }
+                    if (e1 == 0) {
+                        e1 = decodeLong(b1);
+                    }
+                    if (e2 == 0) {
+                        e2 = decodeLong(b2);
+                    }
+                    if (e3 == 0) {
+                        e3 = decodeLong(b3);
+                    }
+                }
+                int n0 = e0 >>> 16;
+                int n1 = e1 >>> 16;
+                int n2 = e2 >>> 16;
+                int n3 = e3 >>> 16;
+                b0 >>>= n0;
+                b1 >>>= n1;
+                b2 >>>= n2;
+                b3 >>>= n3;
+                c0 -= n0;
+                c1 -= n1;
+                c2 -= n2;
+                c3 -= n3;
+                out[o0++] = (byte) e0;
+                out[o1++] = (byte) e1;
+                out[o2++] = (byte) e2;
+                out[o3++] = (byte) e3;
             }
         }
         s.bits[0] = b0; s.bits[1] = b1; s.bits[2] = b2; s.bits[3] = b3;
