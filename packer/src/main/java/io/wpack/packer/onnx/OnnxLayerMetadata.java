@@ -3,14 +3,17 @@ package io.wpack.packer.onnx;
 import io.wpack.packer.onnx.proto.AttributeProto;
 import io.wpack.packer.onnx.proto.GraphProto;
 import io.wpack.packer.onnx.proto.NodeProto;
+import io.wpack.packer.onnx.proto.TensorProto;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The {@code layer.*} metadata of each ONNX weight: which node consumes it and, from that
@@ -28,6 +31,8 @@ import java.util.Set;
  *   <li>{@code layer.channel_axis}, {@code layer.reduction_axis}: for the weight slots below
  *   <li>{@code layer.consumers}: how many consumers the weight has, written when they would
  *       not all produce the keys above alike; the keys then describe the first in graph order
+ *   <li>{@code layer.next_weights}, {@code layer.next_input_axis}, {@code layer.next_depthwise}:
+ *       the layers reading this layer's output channels one to one (see below)
  * </ul>
  *
  * <table>
@@ -53,15 +58,64 @@ import java.util.Set;
  * weights cast up, QDQ models dequantizing an int8 weight); the nodes reading that node's
  * output stand in for it. A pass-through whose output nothing reads is itself the consumer.
  * Graph order is the importer's: a node, then its subgraphs, then the next node.
+ *
+ * <p><b>Next layers.</b> Filter pruning (DNNShifter) removes output filters of a layer; the
+ * input channels that read them in the following layers go dead too. For the filter weight of
+ * a Conv, ConvTranspose (group 1), Gemm or MatMul (the slots with axes above), the node's output
+ * is followed forward through ops that keep channel {@code c} at index {@code c}: activations
+ * (Relu, LeakyRelu, PRelu, Clip, Sigmoid, Tanh, HardSwish, HardSigmoid), BatchNormalization,
+ * MaxPool, AveragePool, GlobalAveragePool, Identity, Dropout, Cast, and Add / Mul, each only
+ * when reached on its first input (the other input of Add / Mul is assumed to be same-shape
+ * or broadcast; no shapes are inferred). A path ends at the data input of a Conv,
+ * ConvTranspose, Gemm or MatMul whose weight is an initializer or Constant (one Identity,
+ * Cast, CastLike or DequantizeLinear hop allowed); anything else (Concat, Reshape, Flatten,
+ * Split, Transpose, a second input, ...) ends it with nothing recorded, because channel
+ * indices no longer map one to one there. Walks stop after {@value #MAX_HOPS} ops and never
+ * revisit a value. The next weights of all the weight's consumers are merged, in graph order:
+ * <ul>
+ *   <li>{@code layer.next_weights}: their names, comma-separated
+ *   <li>{@code layer.next_input_axis}: for each, the axis this layer's channel {@code c} is
+ *       read on: Conv 1 (O, I, k...); ConvTranspose 0 (I, O/g, k...); Gemm 1 with transB=1,
+ *       else 0; MatMul rank-2 (0 for a matrix)
+ *   <li>{@code layer.next_depthwise}: for each, {@code true} when it is a grouped Conv with one
+ *       input channel per group (weight dim 1 is 1): channel {@code c} is then read only by
+ *       filters {@code c*M .. c*M+M-1} on axis 0 (M = O / group), which is the axis given.
+ *       Written only when at least one is depthwise.
+ * </ul>
+ * Other grouped Convs end the path: their dim 1 holds I/group, not I. Conv and ConvTranspose
+ * outputs (channels on axis 1) do not pair with MatMul (which reads the last axis), nor the
+ * other way round; Gemm's rank-2 tensors pair with both. Pruning a channel that a path
+ * carries into Add / Mul makes it dead only if the other operand is too (a residual branch is
+ * not); the pruner has to judge that. A path that ends unrecorded leaves the list short, so
+ * the keys say which channels are read one to one, not that nothing else reads them.
  */
 final class OnnxLayerMetadata {
     private static final Set<String> PASS_THROUGH = Set.of("Identity", "Cast", "CastLike", "DequantizeLinear");
+
+    /** Ops whose output 0 holds the channels of their input 0 at the same indices. */
+    private static final Set<String> CHANNEL_PRESERVING = Set.of("Relu", "LeakyRelu", "PRelu", "Clip", "Sigmoid",
+            "Tanh", "HardSwish", "HardSigmoid", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool",
+            "Identity", "Dropout", "Cast", "Add", "Mul");
+
+    /** Channel-preserving ops a walk crosses at most; real models have a handful between two layers. */
+    static final int MAX_HOPS = 64;
+
+    /** Where a layer's output keeps its channels: axis 1 (Conv), the last axis (MatMul), or both (Gemm's rank 2). */
+    private enum ChannelLayout { FIRST, LAST, EITHER }
 
     /** One input slot of one node; {@code order} numbers nodes depth first across all graphs. */
     private record Use(NodeProto node, int slot, int order) {
     }
 
+    /** A weight that reads a layer's output channels one to one, on {@code inputAxis}. */
+    private record NextWeight(String name, int inputAxis, boolean depthwise, int order) {
+    }
+
     private final Map<String, List<Use>> usesByName = new HashMap<>();
+    /** The node producing each value. */
+    private final Map<String, NodeProto> producers = new HashMap<>();
+    /** Shapes of the initializers and Constant tensors: the names that are weights. */
+    private final Map<String, List<Long>> weightDims = new HashMap<>();
     private int nodeCount;
 
     OnnxLayerMetadata(GraphProto main) {
@@ -69,8 +123,23 @@ final class OnnxLayerMetadata {
     }
 
     private void collect(GraphProto graph) {
+        for (TensorProto t : graph.getInitializerList()) {
+            weightDims.putIfAbsent(t.getName(), t.getDimsList());
+        }
         for (NodeProto node : graph.getNodeList()) {
             int order = nodeCount++;
+            for (String output : node.getOutputList()) {
+                if (!output.isEmpty()) {
+                    producers.putIfAbsent(output, node);
+                }
+            }
+            if (node.getOpType().equals("Constant") && isDefaultDomain(node) && node.getOutputCount() >= 1) {
+                for (AttributeProto attr : node.getAttributeList()) {
+                    if (attr.getName().equals("value") && attr.hasT()) {
+                        weightDims.putIfAbsent(node.getOutput(0), attr.getT().getDimsList());
+                    }
+                }
+            }
             for (int i = 0; i < node.getInputCount(); i++) {
                 String input = node.getInput(i);
                 if (!input.isEmpty()) { // an empty name is an omitted optional input
@@ -101,7 +170,146 @@ final class OnnxLayerMetadata {
                 break;
             }
         }
+        List<NextWeight> next = nextWeights(consumers, shape.length);
+        if (!next.isEmpty()) {
+            first.put("layer.next_weights", next.stream().map(NextWeight::name).collect(Collectors.joining(",")));
+            first.put("layer.next_input_axis",
+                    next.stream().map(n -> Integer.toString(n.inputAxis)).collect(Collectors.joining(",")));
+            if (next.stream().anyMatch(NextWeight::depthwise)) {
+                first.put("layer.next_depthwise",
+                        next.stream().map(n -> Boolean.toString(n.depthwise)).collect(Collectors.joining(",")));
+            }
+        }
         return first;
+    }
+
+    /** The next weights of every consumer that is a layer with this weight as its filter, merged in graph order. */
+    private List<NextWeight> nextWeights(List<Use> consumers, int rank) {
+        Map<String, NextWeight> byName = new LinkedHashMap<>();
+        for (Use use : consumers) {
+            ChannelLayout layout = outputLayout(use, rank);
+            if (layout != null) {
+                for (NextWeight n : walk(use.node.getOutput(0), layout)) {
+                    byName.putIfAbsent(n.name, n);
+                }
+            }
+        }
+        List<NextWeight> out = new ArrayList<>(byName.values());
+        out.sort(Comparator.comparingInt(NextWeight::order));
+        return out;
+    }
+
+    /**
+     * Where the output of the layer {@code use} keeps the channels the weight's channel axis
+     * indexes, or null when it is no such layer (a bias, a grouped ConvTranspose, whose output
+     * channel is group * O/g + j, or an op without axes).
+     */
+    private static ChannelLayout outputLayout(Use use, int rank) {
+        NodeProto node = use.node;
+        if (!isDefaultDomain(node) || node.getOutputCount() < 1 || node.getOutput(0).isEmpty()) {
+            return null;
+        }
+        boolean transB = intAttribute(node, "transB", 0) != 0;
+        if (weightAxes(node.getOpType(), use.slot, rank, transB) == null) {
+            return null;
+        }
+        switch (node.getOpType()) {
+            case "Conv":
+                return ChannelLayout.FIRST;
+            case "ConvTranspose":
+                return intAttribute(node, "group", 1) == 1 ? ChannelLayout.FIRST : null;
+            case "Gemm":
+                return ChannelLayout.EITHER;
+            case "MatMul":
+                return ChannelLayout.LAST;
+            default:
+                return null;
+        }
+    }
+
+    /** Follows {@code start} forward through channel-preserving ops, breadth first, to the next layers. */
+    private List<NextWeight> walk(String start, ChannelLayout layout) {
+        List<NextWeight> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>(List.of(start));
+        List<String> frontier = List.of(start);
+        for (int hop = 0; hop <= MAX_HOPS && !frontier.isEmpty(); hop++) {
+            List<String> following = new ArrayList<>();
+            for (String value : frontier) {
+                for (Use use : usesByName.getOrDefault(value, List.of())) {
+                    NodeProto node = use.node;
+                    if (use.slot != 0 || !isDefaultDomain(node)) {
+                        continue;
+                    }
+                    if (CHANNEL_PRESERVING.contains(node.getOpType())) {
+                        String out = node.getOutputCount() >= 1 ? node.getOutput(0) : "";
+                        if (hop < MAX_HOPS && !out.isEmpty() && seen.add(out)) {
+                            following.add(out);
+                        }
+                    } else {
+                        NextWeight next = nextWeight(use, layout);
+                        if (next != null) {
+                            found.add(next);
+                        }
+                    }
+                }
+            }
+            frontier = following;
+        }
+        return found;
+    }
+
+    /** The weight of the layer whose data input {@code use} is, with the axis it reads channels on; or null. */
+    private NextWeight nextWeight(Use use, ChannelLayout layout) {
+        NodeProto node = use.node;
+        if (node.getInputCount() < 2) {
+            return null;
+        }
+        String weight = weightName(node.getInput(1));
+        if (weight == null) {
+            return null;
+        }
+        List<Long> dims = weightDims.get(weight);
+        int rank = dims.size();
+        switch (node.getOpType()) {
+            case "Conv": {
+                if (layout == ChannelLayout.LAST || rank < 3) {
+                    return null;
+                }
+                if (intAttribute(node, "group", 1) == 1) {
+                    return new NextWeight(weight, 1, false, use.order);
+                }
+                return dims.get(1) == 1 ? new NextWeight(weight, 0, true, use.order) : null;
+            }
+            case "ConvTranspose":
+                return layout == ChannelLayout.LAST || rank < 3 ? null : new NextWeight(weight, 0, false, use.order);
+            case "Gemm":
+                if (intAttribute(node, "transA", 0) != 0 || rank != 2) {
+                    return null;
+                }
+                return new NextWeight(weight, intAttribute(node, "transB", 0) != 0 ? 1 : 0, false, use.order);
+            case "MatMul":
+                return layout == ChannelLayout.FIRST || rank < 2 ? null
+                        : new NextWeight(weight, rank - 2, false, use.order);
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * The weight a layer input names: an initializer or Constant, or one read through a single
+     * Identity, Cast, CastLike or DequantizeLinear, as {@link #consumers} allows; else null.
+     */
+    private String weightName(String input) {
+        if (weightDims.containsKey(input)) {
+            return input;
+        }
+        NodeProto producer = producers.get(input);
+        if (producer != null && isDefaultDomain(producer) && PASS_THROUGH.contains(producer.getOpType())
+                && producer.getInputCount() >= 1 && producer.getOutput(0).equals(input)
+                && weightDims.containsKey(producer.getInput(0))) {
+            return producer.getInput(0);
+        }
+        return null;
     }
 
     private List<Use> consumers(String name) {

@@ -6,12 +6,15 @@ import io.wpack.packer.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The {@code layer.*} metadata of each weight of a TF.js graph model: which node of
@@ -29,6 +32,8 @@ import java.util.Set;
  *   <li>{@code layer.channel_axis}, {@code layer.reduction_axis}: for the filter slots below
  *   <li>{@code layer.consumers}: how many consumers the weight has, written when they would
  *       not all produce the keys above alike; the keys then describe the first in node order
+ *   <li>{@code layer.next_weights}, {@code layer.next_input_axis}, {@code layer.next_depthwise}:
+ *       the layers reading this layer's output channels one to one (see below)
  * </ul>
  *
  * <table>
@@ -52,6 +57,35 @@ import java.util.Set;
  * hop: the nodes reading that node's output stand in for it. A pass-through whose output
  * nothing reads is itself the consumer.
  *
+ * <p><b>Next layers.</b> Filter pruning (DNNShifter) removes output filters of a layer; the
+ * input channels that read them in the following layers go dead too. For the filter of a
+ * Conv2D, _FusedConv2D, Conv2DBackpropInput, MatMul, _FusedMatMul, or a depthwise convolution
+ * with channel multiplier 1 (others put channel {@code c*M+m} at output {@code c*M+m}), the
+ * node's output, after any fused ops, is followed forward through ops that keep channel
+ * {@code c} at index {@code c}: Relu, Relu6, Elu, Sigmoid, Tanh, Prelu, FusedBatchNorm,
+ * FusedBatchNormV3, MaxPool, AvgPool, Identity, BiasAdd, Add, AddV2 and Mul, each only when
+ * reached on its first input (the other input of Add / Mul is assumed to be same-shape or
+ * broadcast; no shapes are inferred). A path ends at the data input (slot 0) of a Conv2D,
+ * _FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2dNative, MatMul or _FusedMatMul
+ * (transpose_a false) whose slot 1 is a weight: a {@code Const} node, a name no node
+ * produces (a manifest weight the topology leaves out), or either read through one
+ * Identity, Cast or Dequantize. Anything else (ConcatV2, Reshape, Split, Transpose, a second
+ * input, ...) ends it with nothing recorded, because channel indices no longer map one to
+ * one there. Walks stop after {@value #MAX_HOPS} ops and never revisit a node. The next
+ * weights of all the weight's consumers are merged, in node order:
+ * <ul>
+ *   <li>{@code layer.next_weights}: their names, comma-separated
+ *   <li>{@code layer.next_input_axis}: for each, the axis this layer's channel {@code c} is
+ *       read on: convolutions 2 (H, W, I, O and H, W, C, M); MatMul 0, or 1 with transpose_b
+ *   <li>{@code layer.next_depthwise}: for each, {@code true} for a depthwise filter, whose
+ *       slice {@code c} on axis 2 is the whole of its filters for that channel (each channel
+ *       is its own filter); written only when at least one is depthwise
+ * </ul>
+ * Pruning a channel that a path carries into Add / Mul makes it dead only if the other
+ * operand is too (a residual branch is not); the pruner has to judge that. A path that ends
+ * unrecorded leaves the list short, so the keys say which channels are read one to one, not
+ * that nothing else reads them.
+ *
  * <p>Not covered: nodes inside {@code modelTopology.library.function} bodies, which name
  * their inputs by function argument, and layers models, whose topology is a Keras config
  * rather than a node list. Their weights get no {@code layer.*} keys.
@@ -59,20 +93,37 @@ import java.util.Set;
 final class TfjsLayerMetadata {
     private static final Set<String> PASS_THROUGH = Set.of("Identity", "Cast", "Dequantize");
 
-    /** A graph node, with what the keys need already read and checked. */
-    private record Node(String name, String op, Map<String, Object> attr, String where) {
+    /** Ops whose output holds the channels of their input 0 at the same indices. */
+    private static final Set<String> CHANNEL_PRESERVING = Set.of("Relu", "Relu6", "Elu", "Sigmoid", "Tanh",
+            "Prelu", "FusedBatchNorm", "FusedBatchNormV3", "MaxPool", "AvgPool", "Identity", "BiasAdd", "Add",
+            "AddV2", "Mul");
+
+    /** Channel-preserving ops a walk crosses at most; real models have a handful between two layers. */
+    static final int MAX_HOPS = 64;
+
+    /**
+     * A graph node, with what the keys need already read and checked; {@code inputs} holds
+     * each input's producer, null for a control input or another output.
+     */
+    private record Node(String name, String op, Map<String, Object> attr, String where, List<String> inputs) {
+    }
+
+    /** A weight that reads a layer's output channels one to one, on {@code inputAxis}. */
+    private record NextWeight(String name, int inputAxis, boolean depthwise, int order) {
     }
 
     /** One input slot of one node; {@code order} is the node's position in the list. */
     private record Use(Node node, int slot, int order) {
     }
 
-    static final TfjsLayerMetadata NONE = new TfjsLayerMetadata(Map.of());
+    static final TfjsLayerMetadata NONE = new TfjsLayerMetadata(Map.of(), Map.of());
 
     private final Map<String, List<Use>> usesByName;
+    private final Map<String, Node> nodesByName;
 
-    private TfjsLayerMetadata(Map<String, List<Use>> usesByName) {
+    private TfjsLayerMetadata(Map<String, List<Use>> usesByName, Map<String, Node> nodesByName) {
         this.usesByName = usesByName;
+        this.nodesByName = nodesByName;
     }
 
     /**
@@ -89,6 +140,7 @@ final class TfjsLayerMetadata {
         }
         List<Object> nodes = Json.asList(topology.get("node"), file + ": modelTopology.node");
         Map<String, List<Use>> uses = new HashMap<>();
+        Map<String, Node> byName = new HashMap<>();
         for (int n = 0; n < nodes.size(); n++) {
             String where = file + ": modelTopology.node[" + n + "]";
             Map<String, Object> json = Json.asObject(nodes.get(n), where);
@@ -98,17 +150,23 @@ final class TfjsLayerMetadata {
             }
             String op = Json.asString(Json.require(json, "op", where), where + " op");
             Map<String, Object> attr = json.get("attr") == null ? Map.of() : Json.asObject(json.get("attr"), where + " attr");
-            Node node = new Node(name, op, attr, where);
             // Protobuf's JSON form leaves out empty lists, so a node without inputs may have no "input" at all.
             List<Object> inputs = json.get("input") == null ? List.of() : Json.asList(json.get("input"), where + " input");
+            List<String> producers = new ArrayList<>(inputs.size());
             for (int i = 0; i < inputs.size(); i++) {
-                String producer = producer(Json.asString(inputs.get(i), where + " input[" + i + "]"));
-                if (producer != null) {
-                    uses.computeIfAbsent(producer, k -> new ArrayList<>()).add(new Use(node, i, n));
+                producers.add(producer(Json.asString(inputs.get(i), where + " input[" + i + "]")));
+            }
+            Node node = new Node(name, op, attr, where, Collections.unmodifiableList(producers));
+            for (int i = 0; i < producers.size(); i++) {
+                if (producers.get(i) != null) {
+                    uses.computeIfAbsent(producers.get(i), k -> new ArrayList<>()).add(new Use(node, i, n));
                 }
             }
+            if (!name.isEmpty()) {
+                byName.putIfAbsent(name, node);
+            }
         }
-        return new TfjsLayerMetadata(uses);
+        return new TfjsLayerMetadata(uses, byName);
     }
 
     /** The node whose first output an input reads, or null for a control input or another output. */
@@ -140,7 +198,129 @@ final class TfjsLayerMetadata {
                 break;
             }
         }
+        List<NextWeight> next = nextWeights(consumers, shape);
+        if (!next.isEmpty()) {
+            first.put("layer.next_weights", next.stream().map(NextWeight::name).collect(Collectors.joining(",")));
+            first.put("layer.next_input_axis",
+                    next.stream().map(n -> Integer.toString(n.inputAxis)).collect(Collectors.joining(",")));
+            if (next.stream().anyMatch(NextWeight::depthwise)) {
+                first.put("layer.next_depthwise",
+                        next.stream().map(n -> Boolean.toString(n.depthwise)).collect(Collectors.joining(",")));
+            }
+        }
         return first;
+    }
+
+    /** The next weights of every consumer that is a layer with this weight as its filter, merged in node order. */
+    private List<NextWeight> nextWeights(List<Use> consumers, long[] shape) throws WpkFormatException {
+        Map<String, NextWeight> byName = new LinkedHashMap<>();
+        for (Use use : consumers) {
+            if (isLayerFilter(use, shape)) {
+                for (NextWeight n : walk(use.node.name)) {
+                    byName.putIfAbsent(n.name, n);
+                }
+            }
+        }
+        List<NextWeight> out = new ArrayList<>(byName.values());
+        out.sort(Comparator.comparingInt(NextWeight::order));
+        return out;
+    }
+
+    /** Whether {@code use} is the filter slot of a layer whose output channel {@code c} is the filter's channel {@code c}. */
+    private static boolean isLayerFilter(Use use, long[] shape) throws WpkFormatException {
+        Node node = use.node;
+        if (use.slot != 1 || node.name.isEmpty()) {
+            return false;
+        }
+        switch (node.op) {
+            case "Conv2D":
+            case "_FusedConv2D":
+            case "Conv2DBackpropInput":
+                return shape.length == 4;
+            case "DepthwiseConv2dNative":
+            case "FusedDepthwiseConv2dNative":
+                return shape.length == 4 && shape[3] == 1;
+            case "MatMul":
+            case "_FusedMatMul":
+                return shape.length == 2;
+            default:
+                return false;
+        }
+    }
+
+    /** Follows the output of the node {@code start} forward through channel-preserving ops, breadth first. */
+    private List<NextWeight> walk(String start) throws WpkFormatException {
+        List<NextWeight> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>(List.of(start));
+        List<String> frontier = List.of(start);
+        for (int hop = 0; hop <= MAX_HOPS && !frontier.isEmpty(); hop++) {
+            List<String> following = new ArrayList<>();
+            for (String value : frontier) {
+                for (Use use : usesByName.getOrDefault(value, List.of())) {
+                    Node node = use.node;
+                    if (use.slot != 0) {
+                        continue;
+                    }
+                    if (CHANNEL_PRESERVING.contains(node.op)) {
+                        if (hop < MAX_HOPS && !node.name.isEmpty() && seen.add(node.name)) {
+                            following.add(node.name);
+                        }
+                    } else {
+                        NextWeight next = nextWeight(use);
+                        if (next != null) {
+                            found.add(next);
+                        }
+                    }
+                }
+            }
+            frontier = following;
+        }
+        return found;
+    }
+
+    /** The weight of the layer whose data input {@code use} is, with the axis it reads channels on; or null. */
+    private NextWeight nextWeight(Use use) throws WpkFormatException {
+        Node node = use.node;
+        String weight = node.inputs.size() >= 2 ? weightName(node.inputs.get(1)) : null;
+        if (weight == null) {
+            return null;
+        }
+        switch (node.op) {
+            case "Conv2D":
+            case "_FusedConv2D":
+                return new NextWeight(weight, 2, false, use.order);
+            case "DepthwiseConv2dNative":
+            case "FusedDepthwiseConv2dNative":
+                return new NextWeight(weight, 2, true, use.order);
+            case "MatMul":
+            case "_FusedMatMul":
+                if (boolAttr(node, "transpose_a")) {
+                    return null;
+                }
+                return new NextWeight(weight, boolAttr(node, "transpose_b") ? 1 : 0, false, use.order);
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * The weight a layer input names: a Const node or a name no node produces, directly or
+     * through one Identity, Cast or Dequantize, as {@link #consumers} allows; else null.
+     */
+    private String weightName(String input) {
+        if (input == null) {
+            return null;
+        }
+        Node producer = nodesByName.get(input);
+        if (producer == null || producer.op.equals("Const")) {
+            return input;
+        }
+        if (PASS_THROUGH.contains(producer.op) && !producer.inputs.isEmpty() && producer.inputs.get(0) != null) {
+            String source = producer.inputs.get(0);
+            Node sourceNode = nodesByName.get(source);
+            return sourceNode == null || sourceNode.op.equals("Const") ? source : null;
+        }
+        return null;
     }
 
     private List<Use> consumers(String name) {

@@ -97,8 +97,10 @@ class OnnxLayerMetadataTest {
                 .addNode(node("Conv", List.of("y", "dw.w"), "z", intAttr("group", 8)))
                 .build();
         Map<String, Map<String, String>> meta = importGraph(g);
+        // The depthwise layer reads conv.w's channel c with its filter c (axis 0).
         assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "1",
-                "layer.channel_axis", "0", "layer.reduction_axis", "1"), meta.get("conv.w"));
+                "layer.channel_axis", "0", "layer.reduction_axis", "1", "layer.next_weights", "dw.w",
+                "layer.next_input_axis", "0", "layer.next_depthwise", "true"), meta.get("conv.w"));
         assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "2"), meta.get("conv.b"));
         // Depthwise: group equals the output channels; the layout is still O, I/g, kH, kW.
         assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "1", "layer.group", "8",
@@ -126,7 +128,8 @@ class OnnxLayerMetadataTest {
                 .build();
         Map<String, Map<String, String>> meta = importGraph(g);
         assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "1", "layer.transA", "0",
-                "layer.transB", "1", "layer.channel_axis", "0", "layer.reduction_axis", "1"), meta.get("fc1.w"));
+                "layer.transB", "1", "layer.channel_axis", "0", "layer.reduction_axis", "1",
+                "layer.next_weights", "fc2.w", "layer.next_input_axis", "0"), meta.get("fc1.w"));
         assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "2", "layer.transA", "0",
                 "layer.transB", "1"), meta.get("fc1.b"));
         assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "1", "layer.transA", "0",
@@ -217,10 +220,10 @@ class OnnxLayerMetadataTest {
         Map<String, Map<String, String>> meta = importGraph(g);
         assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "1", "layer.transA", "0",
                 "layer.transB", "1", "layer.channel_axis", "0", "layer.reduction_axis", "1",
-                "layer.consumers", "3"), meta.get("shared"));
-        // Two consumers that describe the weight alike are not a disagreement.
-        assertMetadata(initializer("layer.op", "MatMul", "layer.input_index", "1",
-                "layer.channel_axis", "1", "layer.reduction_axis", "0"), meta.get("tied"));
+                "layer.consumers", "3", "layer.next_weights", "shared", "layer.next_input_axis", "0"), meta.get("shared"));
+        // Two consumers that describe the weight alike are not a disagreement; the second reads the first's output.
+        assertMetadata(initializer("layer.op", "MatMul", "layer.input_index", "1", "layer.channel_axis", "1",
+                "layer.reduction_axis", "0", "layer.next_weights", "tied", "layer.next_input_axis", "0"), meta.get("tied"));
     }
 
     @Test
@@ -271,6 +274,156 @@ class OnnxLayerMetadataTest {
         assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "1"), meta.get("flat_conv"));
         assertMetadata(initializer("layer.op", "Gather", "layer.input_index", "0"), meta.get("table"));
         assertMetadata(initializer(), meta.get("unused"));
+    }
+
+    /** The layer keys of a Conv weight [O, I, 3, 3] with no consumer of its own beyond the walk. */
+    private static Map<String, String> convWith(String... nextPairs) {
+        String[] pairs = new String[8 + nextPairs.length];
+        System.arraycopy(new String[] {"layer.op", "Conv", "layer.input_index", "1",
+                "layer.channel_axis", "0", "layer.reduction_axis", "1"}, 0, pairs, 0, 8);
+        System.arraycopy(nextPairs, 0, pairs, 8, nextPairs.length);
+        return initializer(pairs);
+    }
+
+    @Test
+    void nextLayerThroughAnActivation() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("c1.w", 8, 3, 3, 3))
+                .addInitializer(weight("c1.b", 8))
+                .addInitializer(weight("c2.w", 16, 8, 3, 3))
+                .addNode(node("Conv", List.of("x", "c1.w", "c1.b"), "a"))
+                .addNode(node("Relu", List.of("a"), "r"))
+                .addNode(node("Conv", List.of("r", "c2.w"), "y"))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(convWith("layer.next_weights", "c2.w", "layer.next_input_axis", "1"), meta.get("c1.w"));
+        // Only the filter carries the keys, and the last layer has no next.
+        assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "2"), meta.get("c1.b"));
+        assertMetadata(convWith(), meta.get("c2.w"));
+    }
+
+    @Test
+    void nextGemmThroughBatchNormAndPooling() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("conv.w", 8, 3, 3, 3))
+                .addInitializer(weight("bn.scale", 8)).addInitializer(weight("bn.bias", 8))
+                .addInitializer(weight("bn.mean", 8)).addInitializer(weight("bn.var", 8))
+                .addInitializer(weight("fc.w", 10, 8))
+                .addNode(node("Conv", List.of("x", "conv.w"), "a"))
+                .addNode(node("BatchNormalization", List.of("a", "bn.scale", "bn.bias", "bn.mean", "bn.var"), "n"))
+                .addNode(node("MaxPool", List.of("n"), "p", intAttr("ceil_mode", 0)))
+                .addNode(node("Gemm", List.of("p", "fc.w"), "y", intAttr("transB", 1)))
+                .build();
+        assertMetadata(convWith("layer.next_weights", "fc.w", "layer.next_input_axis", "1"),
+                importGraph(g).get("conv.w"));
+    }
+
+    @Test
+    void concatAndOtherReshufflingOpsRecordNothing() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("c1.w", 8, 3, 3, 3))
+                .addInitializer(weight("c2.w", 4, 3, 3, 3))
+                .addInitializer(weight("c3.w", 16, 12, 3, 3))
+                .addInitializer(weight("c4.w", 16, 8, 3, 3))
+                .addNode(node("Conv", List.of("x", "c1.w"), "a"))
+                .addNode(node("Conv", List.of("x", "c2.w"), "b"))
+                .addNode(NodeProto.newBuilder().setOpType("Concat").addInput("a").addInput("b").addOutput("ab")
+                        .addAttribute(intAttr("axis", 1)))
+                .addNode(node("Conv", List.of("ab", "c3.w"), "c"))
+                .addNode(node("Transpose", List.of("c"), "t"))
+                .addNode(node("Conv", List.of("t", "c4.w"), "d"))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(convWith(), meta.get("c1.w"));
+        assertMetadata(convWith(), meta.get("c2.w"));
+        assertMetadata(convWith(), meta.get("c3.w"));
+    }
+
+    @Test
+    void addAndMulPassOnTheirFirstInputOnly() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("main.w", 8, 3, 1, 1))
+                .addInitializer(weight("skip.w", 8, 3, 1, 1))
+                .addInitializer(weight("gain", 8, 1, 1))
+                .addInitializer(weight("next.w", 4, 8, 1, 1))
+                .addNode(node("Conv", List.of("x", "main.w"), "m"))
+                .addNode(node("Conv", List.of("x", "skip.w"), "s"))
+                .addNode(node("Add", List.of("m", "s"), "sum"))
+                .addNode(node("Mul", List.of("sum", "gain"), "scaled"))
+                .addNode(node("Conv", List.of("scaled", "next.w"), "y"))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(convWith("layer.next_weights", "next.w", "layer.next_input_axis", "1"), meta.get("main.w"));
+        assertMetadata(convWith(), meta.get("skip.w"));
+    }
+
+    @Test
+    void nextLayersAreMergedInGraphOrder() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("w", 8, 3, 3, 3))
+                .addInitializer(weight("pw_half", 4, 8, 1, 1))
+                .addInitializer(weight("dw", 16, 1, 3, 3))      // depthwise, multiplier 2
+                .addInitializer(weight("grouped", 8, 4, 3, 3))  // two groups of 4 inputs: not one to one
+                .addInitializer(weight("up", 8, 2, 2, 2))
+                .addNode(node("Conv", List.of("x", "w"), "a"))
+                .addNode(node("Cast", List.of("pw_half"), "pw", intAttr("to", OnnxImporter.FLOAT)))
+                .addNode(node("Relu", List.of("a"), "r"))
+                .addNode(node("Conv", List.of("r", "dw"), "b", intAttr("group", 8)))
+                .addNode(node("Conv", List.of("r", "grouped"), "c", intAttr("group", 2)))
+                .addNode(node("Conv", List.of("a", "pw"), "d"))
+                .addNode(node("ConvTranspose", List.of("r", "up"), "e"))
+                .build();
+        assertMetadata(convWith("layer.next_weights", "dw,pw_half,up", "layer.next_input_axis", "0,1,0",
+                "layer.next_depthwise", "true,false,false"), importGraph(g).get("w"));
+    }
+
+    @Test
+    void channelFirstAndChannelLastLayersDoNotPair() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("conv1d", 8, 3, 5))
+                .addInitializer(weight("proj", 20, 6))   // a MatMul after Conv1d contracts the length axis
+                .addInitializer(weight("m1", 4, 6))
+                .addInitializer(weight("m2", 2, 6, 5))
+                .addInitializer(weight("c", 7, 6, 1))    // a Conv after MatMul reads axis 1, not the features
+                .addNode(node("Conv", List.of("x", "conv1d"), "a"))
+                .addNode(node("MatMul", List.of("a", "proj"), "b"))
+                .addNode(node("MatMul", List.of("x", "m1"), "h"))
+                .addNode(node("Tanh", List.of("h"), "t"))
+                .addNode(node("MatMul", List.of("t", "m2"), "u"))
+                .addNode(node("Conv", List.of("t", "c"), "v"))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "1",
+                "layer.channel_axis", "0", "layer.reduction_axis", "1"), meta.get("conv1d"));
+        assertMetadata(initializer("layer.op", "MatMul", "layer.input_index", "1", "layer.channel_axis", "1",
+                "layer.reduction_axis", "0", "layer.next_weights", "m2", "layer.next_input_axis", "1"), meta.get("m1"));
+    }
+
+    @Test
+    void walksAreBoundedAndEndOnCycles() throws IOException {
+        GraphProto.Builder g = GraphProto.newBuilder()
+                .addInitializer(weight("near", 8, 3, 1, 1))
+                .addInitializer(weight("far", 8, 3, 1, 1))
+                .addInitializer(weight("looped", 8, 3, 1, 1))
+                .addInitializer(weight("end", 4, 8, 1, 1));
+        g.addNode(node("Conv", List.of("x", "near"), "n0"));
+        g.addNode(node("Conv", List.of("x", "far"), "f0"));
+        for (int i = 0; i < OnnxLayerMetadata.MAX_HOPS; i++) {
+            g.addNode(node("Relu", List.of("n" + i), "n" + (i + 1)));
+            g.addNode(node("Relu", List.of("f" + i), "f" + (i + 1)));
+        }
+        g.addNode(node("Relu", List.of("f" + OnnxLayerMetadata.MAX_HOPS), "f_over"));
+        g.addNode(node("Conv", List.of("n" + OnnxLayerMetadata.MAX_HOPS, "end"), "y1"));
+        g.addNode(node("Conv", List.of("f_over", "end"), "y2"));
+        // Not valid ONNX, but a file can say it: l1 -> Relu -> l2 -> Relu -> l1.
+        g.addNode(node("Conv", List.of("x", "looped"), "l1"));
+        g.addNode(node("Relu", List.of("l1"), "l2"));
+        g.addNode(node("Relu", List.of("l2"), "l1"));
+        g.addNode(node("Conv", List.of("l2", "end"), "y3"));
+        Map<String, Map<String, String>> meta = importGraph(g.build());
+        assertMetadata(convWith("layer.next_weights", "end", "layer.next_input_axis", "1"), meta.get("near"));
+        assertMetadata(convWith(), meta.get("far"));
+        assertMetadata(convWith("layer.next_weights", "end", "layer.next_input_axis", "1"), meta.get("looped"));
     }
 
     /**

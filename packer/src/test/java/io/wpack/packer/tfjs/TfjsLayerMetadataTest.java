@@ -116,9 +116,11 @@ class TfjsLayerMetadataTest {
         node("vol", "Conv3D", List.of("video", "conv3d/filter"), null);
         Map<String, Map<String, String>> m = importModel();
         assertMetadata(meta("layer.op", "Conv2D", "layer.input_index", "1", "layer.data_format", "NHWC",
-                "layer.channel_axis", "3", "layer.reduction_axis", "2"), m.get("conv/filter"));
+                "layer.channel_axis", "3", "layer.reduction_axis", "2", "layer.next_weights", "fused/filter",
+                "layer.next_input_axis", "2"), m.get("conv/filter"));
         assertMetadata(meta("layer.op", "_FusedConv2D", "layer.input_index", "1", "layer.data_format", "NHWC",
-                "layer.channel_axis", "3", "layer.reduction_axis", "2"), m.get("fused/filter"));
+                "layer.channel_axis", "3", "layer.reduction_axis", "2", "layer.next_weights", "dw/filter",
+                "layer.next_input_axis", "2", "layer.next_depthwise", "true"), m.get("fused/filter"));
         assertMetadata(meta("layer.op", "_FusedConv2D", "layer.input_index", "2", "layer.data_format", "NHWC"),
                 m.get("fused/bias"));
         assertMetadata(meta("layer.op", "FusedDepthwiseConv2dNative", "layer.input_index", "1",
@@ -140,8 +142,8 @@ class TfjsLayerMetadataTest {
         node("odd", "MatMul", List.of("x", "rank3"), null);
         Map<String, Map<String, String>> m = importModel();
         assertMetadata(meta("layer.op", "MatMul", "layer.input_index", "1", "layer.transpose_a", "false",
-                "layer.transpose_b", "false", "layer.channel_axis", "1", "layer.reduction_axis", "0"),
-                m.get("dense/kernel"));
+                "layer.transpose_b", "false", "layer.channel_axis", "1", "layer.reduction_axis", "0",
+                "layer.next_weights", "head/kernel", "layer.next_input_axis", "1"), m.get("dense/kernel"));
         assertMetadata(meta("layer.op", "_FusedMatMul", "layer.input_index", "1", "layer.transpose_a", "false",
                 "layer.transpose_b", "true", "layer.channel_axis", "0", "layer.reduction_axis", "1"),
                 m.get("head/kernel"));
@@ -183,9 +185,85 @@ class TfjsLayerMetadataTest {
         node("conv2", "Conv2D", List.of("conv1", "tied"), nhwc());
         Map<String, Map<String, String>> m = importModel();
         assertMetadata(meta("layer.op", "Mul", "layer.input_index", "1", "layer.consumers", "2"), m.get("shared"));
+        // A filter used by two layers in a row reads its own output channels.
         assertMetadata(meta("layer.op", "Conv2D", "layer.input_index", "1", "layer.data_format", "NHWC",
-                "layer.channel_axis", "3", "layer.reduction_axis", "2"), m.get("tied"));
+                "layer.channel_axis", "3", "layer.reduction_axis", "2", "layer.next_weights", "tied",
+                "layer.next_input_axis", "2"), m.get("tied"));
         assertMetadata(meta(), m.get("unused"));
+    }
+
+    private static Map<String, Object> fusedOps(String... ops) {
+        List<String> encoded = new ArrayList<>();
+        for (String op : ops) {
+            encoded.add(Base64.getEncoder().encodeToString(op.getBytes(StandardCharsets.UTF_8)));
+        }
+        return Map.of("fused_ops", Map.of("list", Map.of("s", encoded)), "num_args", Map.of("i", "1"));
+    }
+
+    /** A snippet in the shape the converter writes: Const nodes for weights, fused convolutions, a Keras head. */
+    @Test
+    void nextLayersThroughChannelPreservingOps() throws IOException {
+        weight("stem/w", 3, 3, 3, 8).weight("stem/b", 8).weight("bn/scale", 8).weight("bn/offset", 8)
+                .weight("dw/w", 3, 3, 8, 1).weight("pw/w", 1, 1, 8, 16).weight("alpha", 16)
+                .weight("fc/w", 16, 10).weight("side/w", 1, 1, 8, 4).weight("cat/w", 1, 1, 12, 4);
+        node("image", "Placeholder", List.of(), null);
+        for (String w : List.of("stem/w", "stem/b", "bn/scale", "bn/offset", "dw/w", "pw/w", "alpha", "fc/w",
+                "side/w", "cat/w")) {
+            node(w, "Const", List.of(), null);
+        }
+        node("stem", "_FusedConv2D", List.of("image", "stem/w", "stem/b"), fusedOps("BiasAdd", "Relu"));
+        node("bn", "FusedBatchNormV3", List.of("stem", "bn/scale", "bn/offset", "bn/scale", "bn/offset"), null);
+        node("act", "Relu6", List.of("bn:0"), null);
+        node("dw/w/read", "Identity", List.of("dw/w"), null);
+        node("dw", "FusedDepthwiseConv2dNative", List.of("act", "dw/w/read", "^stem"), fusedOps("BiasAdd"));
+        node("side", "Conv2D", List.of("stem", "side/w"), null);
+        node("pw", "_FusedConv2D", List.of("dw", "pw/w"), fusedOps("BiasAdd"));
+        node("prelu", "Prelu", List.of("pw", "alpha"), null);
+        node("pool", "AvgPool", List.of("prelu"), null);
+        node("fc", "MatMul", List.of("pool", "fc/w"), null);
+        // Channels of side land at 8..11 of the concatenation: nothing is recorded.
+        node("cat", "ConcatV2", List.of("dw", "side", "axis"), null);
+        node("mix", "Conv2D", List.of("cat", "cat/w"), null);
+        Map<String, Map<String, String>> m = importModel();
+        assertMetadata(meta("layer.op", "_FusedConv2D", "layer.input_index", "1", "layer.channel_axis", "3",
+                "layer.reduction_axis", "2", "layer.next_weights", "dw/w,side/w", "layer.next_input_axis", "2,2",
+                "layer.next_depthwise", "true,false"), m.get("stem/w"));
+        assertMetadata(meta("layer.op", "FusedDepthwiseConv2dNative", "layer.input_index", "1",
+                "layer.channel_axis", "2", "layer.reduction_axis", "-1", "layer.next_weights", "pw/w",
+                "layer.next_input_axis", "2"), m.get("dw/w"));
+        assertMetadata(meta("layer.op", "_FusedConv2D", "layer.input_index", "1", "layer.channel_axis", "3",
+                "layer.reduction_axis", "2", "layer.next_weights", "fc/w", "layer.next_input_axis", "0"), m.get("pw/w"));
+        assertMetadata(meta("layer.op", "Conv2D", "layer.input_index", "1", "layer.channel_axis", "3",
+                "layer.reduction_axis", "2"), m.get("side/w"));
+        // Biases, batch-norm parameters and the last layer get none.
+        assertMetadata(meta("layer.op", "_FusedConv2D", "layer.input_index", "2"), m.get("stem/b"));
+        assertMetadata(meta("layer.op", "MatMul", "layer.input_index", "1", "layer.transpose_a", "false",
+                "layer.transpose_b", "false", "layer.channel_axis", "1", "layer.reduction_axis", "0"), m.get("fc/w"));
+    }
+
+    @Test
+    void nextLayerNeedsItsDataInputAndAWeight() throws IOException {
+        weight("a", 1, 1, 4, 4).weight("b", 1, 1, 4, 4).weight("mult2", 3, 3, 4, 2).weight("c", 1, 1, 8, 2)
+                .weight("head", 4, 4).weight("headT", 4, 4).weight("tail", 4, 4);
+        node("a", "Const", List.of(), null);
+        node("live", "Placeholder", List.of(), null);
+        node("conv_a", "Conv2D", List.of("x", "a"), null);
+        node("add", "AddV2", List.of("bias", "conv_a"), null);     // reached on its second input
+        node("conv_b", "Conv2D", List.of("add", "b"), null);
+        node("conv_live", "Conv2D", List.of("conv_b", "live"), null);  // a filter computed at run time
+        node("conv_a2", "Conv2D", List.of("conv_b", "a"), null);
+        node("dw", "DepthwiseConv2dNative", List.of("x", "mult2"), null);  // output channel c*2+m
+        node("after_dw", "Conv2D", List.of("dw", "c"), null);
+        node("m1", "MatMul", List.of("x", "head"), null);
+        node("m2", "MatMul", List.of("m1", "headT"), Map.of("transpose_b", Map.of("b", true)));
+        node("m3", "MatMul", List.of("m2", "tail"), Map.of("transpose_a", Map.of("b", true)));
+        Map<String, Map<String, String>> m = importModel();
+        assertEquals(null, m.get("a").get("layer.next_weights"));
+        assertEquals("a", m.get("b").get("layer.next_weights"));
+        assertEquals(null, m.get("mult2").get("layer.next_weights"));
+        assertEquals("headT", m.get("head").get("layer.next_weights"));
+        assertEquals("1", m.get("head").get("layer.next_input_axis"));
+        assertEquals(null, m.get("headT").get("layer.next_weights"));
     }
 
     @Test
