@@ -157,6 +157,12 @@ final class PackCommand extends BaseCommand {
         if (json.json) {
             JsonOutput j = new JsonOutput().beginObject().field("input", input.toString()).field("output", out.toString());
             Reports.writeJson(j, rows, report.inputBytes(), report.outputBytes(), report.metadata(), explain);
+            j.key("dead_input_channels").beginArray();
+            for (var d : report.deadChannels()) {
+                j.beginObject().field("pruned", d.pruned()).field("consumer", d.consumer()).field("axis", d.axis())
+                        .longArray("channels", java.util.Arrays.stream(d.channels()).asLongStream().toArray()).endObject();
+            }
+            j.endArray();
             out().println(j.endObject());
         } else {
             if (!quiet) {
@@ -164,6 +170,11 @@ final class PackCommand extends BaseCommand {
             }
             out().printf(Locale.ROOT, "packed %s (%s) -> %s%n", input, report.metadata().getOrDefault("source_format", "?"), out);
             Reports.printTotals(out(), rows.size(), report.params(), report.inputBytes(), report.outputBytes());
+            for (var d : report.deadChannels()) {
+                out().printf(Locale.ROOT, "filter pruning of %s leaves %d input channels of %s (axis %d) dead: %s%n",
+                        d.pruned(), d.channels().length, d.consumer(), d.axis(),
+                        java.util.Arrays.toString(d.channels()));
+            }
         }
         return ExitCode.OK;
     }

@@ -7,7 +7,15 @@ import java.util.Map;
 
 /** What a pack run did, per tensor and in total. */
 public record PackReport(Map<String, String> metadata, List<TensorReport> tensors, long inputBytes,
-                         long outputBytes) {
+                         long outputBytes, List<DeadChannels> deadChannels) {
+
+    /**
+     * Filter pruning removed {@code filters} of {@code pruned}; the graph says those outputs feed input
+     * channels {@code filters} (along {@code axis}) of {@code consumer}, which now only ever see zeros from this
+     * path. Through a residual Add the other branch may still feed them; physical removal must check that.
+     */
+    public record DeadChannels(String pruned, String consumer, int axis, int[] channels) {
+    }
 
     /**
      * @param inputBytes  bytes of the tensor as imported (stored dtype)

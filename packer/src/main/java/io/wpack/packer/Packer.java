@@ -70,6 +70,7 @@ public final class Packer {
         Manifest.Builder manifest = Manifest.newBuilder().setAlignment(options.alignment());
         model.metadata().forEach((k, v) -> manifest.addMetadata(KeyValue.newBuilder().setKey(k).setValue(v)));
         List<PackReport.TensorReport> reports = new ArrayList<>();
+        List<PackReport.DeadChannels> dead = new ArrayList<>();
         long done = 0;
         try (PackageWriter writer = new PackageWriter(output, options.alignment())) {
             int index = 0;
@@ -87,16 +88,49 @@ public final class Packer {
                 }
                 LossyStage.Result lossy = decision.isLossless() ? null : LossyStage.apply(t, decision, source);
                 reports.add(packTensor(lossy == null ? t : lossy.tensor(), writer, manifest, inputBytes, lossy));
+                if (lossy != null && lossy.removedFilters() != null && lossy.removedFilters().length > 0) {
+                    deadChannels(t, lossy.removedFilters(), dead);
+                }
                 done += inputBytes;
                 if (progress != null) {
                     progress.tensorDone(index, model.tensors().size(), t.name(), done, total);
                 }
                 index++;
             }
+            for (PackReport.DeadChannels d : dead) {
+                manifest.addMetadata(KeyValue.newBuilder().setKey("prune.dead_input_channels." + d.consumer())
+                        .setValue("from=" + d.pruned() + ";axis=" + d.axis() + ";channels=" + join(d.channels())));
+            }
             writer.finish(manifest.build());
         }
         long outputBytes = java.nio.file.Files.size(output);
-        return new PackReport(model.metadata(), reports, total, outputBytes);
+        return new PackReport(model.metadata(), reports, total, outputBytes, List.copyOf(dead));
+    }
+
+    /** The consumers that the importer found for a filter-pruned weight: their matching input channels are dead. */
+    private static void deadChannels(ImportedTensor t, int[] removed, List<PackReport.DeadChannels> out) {
+        String next = t.metadata().get("layer.next_weights");
+        String axes = t.metadata().get("layer.next_input_axis");
+        if (next == null || axes == null) {
+            return;
+        }
+        String[] names = next.split(",");
+        String[] axis = axes.split(",");
+        for (int i = 0; i < names.length && i < axis.length; i++) {
+            try {
+                out.add(new PackReport.DeadChannels(t.name(), names[i], Integer.parseInt(axis[i].trim()), removed));
+            } catch (NumberFormatException e) {
+                // A malformed hint from the importer is not worth failing the pack over.
+            }
+        }
+    }
+
+    private static String join(int[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int x : v) {
+            sb.append(sb.length() == 0 ? "" : ",").append(x);
+        }
+        return sb.toString();
     }
 
     private static void checkNames(ImportedModel model) throws WpkFormatException {

@@ -215,6 +215,35 @@ class LossyPackTest {
     }
 
     @Test
+    void filterPruningReportsTheDeadInputChannelsOfTheNextLayer() throws Exception {
+        Path model = dir.resolve("m.onnx");
+        io.wpack.packer.demo.DemoModel.write(model);
+        Path pkg = dir.resolve("f.wpk");
+        Cli r = Cli.run("pack", model.toString(), "-o", pkg.toString(), "--prune", "filter:0.25", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode conv1 = null;
+        for (JsonNode d : j.get("dead_input_channels")) {
+            if (d.get("pruned").asText().equals("conv1.weight")) {
+                conv1 = d;
+            }
+        }
+        assertTrue(conv1 != null, j.get("dead_input_channels").toString());
+        assertEquals("conv2.weight", conv1.get("consumer").asText());
+        assertEquals(1, conv1.get("axis").asInt());
+        assertEquals(4, conv1.get("channels").size()); // 25% of 16 filters
+        try (WpkPackage p = WpkPackage.open(pkg)) {
+            float[] w = p.readFloats("conv1.weight"); // [16, 3, 3, 3]
+            for (JsonNode c : conv1.get("channels")) {
+                for (int k = 0; k < 27; k++) {
+                    assertEquals(0f, w[c.asInt() * 27 + k], "filter " + c.asInt() + " is removed");
+                }
+            }
+            assertTrue(p.metadata().get("prune.dead_input_channels.conv2.weight").startsWith("from=conv1.weight;axis=1;"));
+        }
+    }
+
+    @Test
     void badSchemesAreUsageErrors() throws Exception {
         Path model = dir.resolve("m.onnx");
         io.wpack.packer.demo.DemoModel.write(model);

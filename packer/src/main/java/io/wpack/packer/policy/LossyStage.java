@@ -53,7 +53,8 @@ public final class LossyStage {
      * The lossy tensor and what it cost. {@code reconstruction} is what the error was measured on and what the
      * loader must return for the tensor, bit for bit.
      */
-    public record Result(ImportedTensor tensor, String scheme, QuantizationError error, float[] reconstruction) {
+    public record Result(ImportedTensor tensor, String scheme, QuantizationError error, float[] reconstruction,
+                         int[] removedFilters) {
     }
 
     public static Result apply(ImportedTensor t, TensorPolicy.Decision d, String sourceFormat) throws IOException {
@@ -71,9 +72,18 @@ public final class LossyStage {
                 pruneSpec = PruneSpec.NONE;
             }
         }
-        PruningMask mask = pruneSpec.kind() == PruneSpec.Kind.PATTERN
-                ? PatternPruner.prune(view, spatial[0], spatial[1], pruneSpec.patterns(), pruneSpec.sparsity()).mask()
-                : prune(view, pruneSpec);
+        PruningMask mask;
+        int[] removedFilters = null;
+        if (pruneSpec.kind() == PruneSpec.Kind.PATTERN) {
+            mask = PatternPruner.prune(view, spatial[0], spatial[1], pruneSpec.patterns(), pruneSpec.sparsity()).mask();
+        } else if (pruneSpec.kind() == PruneSpec.Kind.FILTER) {
+            var filters = FilterPruner.prune(view, pruneSpec.sparsity());
+            mask = filters.mask();
+            removedFilters = filters.prunedFilters().clone();
+            java.util.Arrays.sort(removedFilters);
+        } else {
+            mask = prune(view, pruneSpec);
+        }
         boolean[] keep = mask == null ? null : mask.keep();
 
         Map<String, String> meta = new LinkedHashMap<>(t.metadata());
@@ -190,11 +200,18 @@ public final class LossyStage {
         }
         QuantizationError error = QuantizationError.measure(values, reconstruction,
                 out.data().byteSize() * 8.0 / Math.max(1, values.length));
+        if (removedFilters != null) {
+            StringBuilder sb = new StringBuilder();
+            for (int f : removedFilters) {
+                sb.append(sb.length() == 0 ? "" : ",").append(f);
+            }
+            meta.put("prune.removed_filters", sb.toString());
+        }
         meta.put("error.sqnr_db", format(error.sqnrDb()));
         meta.put("error.max_abs", format(error.maxAbsError()));
         meta.put("error.sparsity", format(error.sparsity()));
         String scheme = pruneSpec.isNone() ? q.text() : pruneSpec.text() + "+" + q.text();
-        return new Result(out, scheme, error, reconstruction);
+        return new Result(out, scheme, error, reconstruction, removedFilters);
     }
 
     private static void check(QuantizedTensor q, float[] reconstruction) {
