@@ -25,12 +25,17 @@ import java.util.Map;
  *
  * <p>Byte grammar, for a chunk of n bytes:
  * <pre>
- * stream   = n:varint zero:byte flags:byte columns:varint segment:varint classes:byte
- *            [classMap] masks{classes} values{classes} [signs]
+ * stream   = n:varint zero:byte mode:byte columns:varint segment:varint classes:byte
+ *            [classMap] masks{classes} values{classes} raw
  * n        = the chunk's length, checked against the destination (zeros at the end of a
  *            segment leave no other trace, so without it a wrong length could decode)
  * zero     = the byte value that counts as zero (0 for int8, 0x80 for uint8 around 128)
- * flags    = bit 0 S: values are magnitudes with separate signs; bits 1-7 zero
+ * mode     = how non-zero bytes are coded, with d = (int8)(byte - zero), never 0:
+ *            0 whole: the byte itself (never the zero byte);
+ *            1 split: |d| - 1 (0..127), its sign in the raw bits;
+ *            3 bucketed: the bucket of v = |d| - 1: v itself for v &lt; 4, else
+ *              4 + 2(e - 2) + (bit e - 1 of v) with e = floor(log2 v) (buckets 4..13); the
+ *              low e - 1 bits of v and the sign in the raw bits
  * columns  = C, 1..max(1, n): the logical order is the first R = n / C rows of C bytes read
  *            column by column (element (r, c) at logical index c·R + r), then the last n mod C
  *            bytes as they are; C = 1 is the chunk's own order
@@ -38,18 +43,18 @@ import java.util.Map;
  *            last one shorter; each segment into blocks of B bytes, the last block of a segment
  *            shorter when L mod B != 0
  * classes  = G, 1..16
- * classMap = (G > 1 only) size:varint, a byte section of one class per segment, each below G
+ * classMap = (G &gt; 1 only) size:varint, a byte section of one class per segment, each below G
  * masks    = per class g: size:varint, a section of the mask symbols of the blocks of the
  *            class-g segments, in logical order: bit j is set when byte j of the block is not
  *            the zero byte; no bit at or above the block's length; alphabet 2^B (a byte section
  *            for B &lt;= 8, a 16-bit section above)
- * values   = per class g: size:varint, a byte section of the class's non-zero bytes in logical
- *            order, as many as its masks have set bits:
- *            S = 0: the byte itself, never the zero byte;
- *            S = 1: |d| - 1 (0..127), with d = (int8)(byte - zero), never 0
- * signs    = (S = 1 only) one bit per non-zero byte over the whole chunk in logical order, set
- *            when d &lt; 0 (d = -128 must have it set), LSB-first, zero bits to the end of the
- *            byte; it ends the stream. With S = 0 the last value section ends it.
+ * values   = per class g: size:varint, a byte section of one symbol (as the mode says) per
+ *            non-zero byte of the class's segments, in logical order, as many as its masks
+ *            have set bits
+ * raw      = modes 1 and 3: for every non-zero byte of the chunk in logical order, its extra
+ *            bits (mode 3, least significant first) then its sign (1: d &lt; 0; d = -128 must
+ *            have it), LSB-first, zero bits to the end of the byte; it ends the stream. Mode 0
+ *            has no raw bits: the last value section ends the stream.
  * </pre>
  * Sections are Huffman sections ({@link io.wpack.encoders.huffman.CanonicalHuffmanEncoder}):
  * byte sections with codes of at most 12 bits, 16-bit sections of at most 16.
@@ -141,7 +146,7 @@ public final class MaskValuesCodec implements ByteCodec {
     /** The size {@link #encode} would produce, estimated to within a few bytes, without writing. */
     public long estimateSize(byte[] src, int off, int len) {
         PatternStreams.checkRange(src, off, len);
-        return MaskValuesEncoder.analyse(src, off, len, block, columns, segment, maxClasses).estimatedBytes;
+        return MaskValuesEncoder.analyse(src, off, len, block, columns, segment, maxClasses, true).estimatedBytes;
     }
 
     @Override

@@ -23,8 +23,10 @@ final class MaskValuesDecoder {
         }
         int zero = in.readByte("zero byte");
         int flags = in.readByte("flags");
-        PatternStreams.verify((flags & ~1) == 0, in, "maskvalues flags " + flags + " have unknown bits set");
-        boolean split = flags == 1;
+        PatternStreams.verify(flags == MaskValuesEncoder.WHOLE || flags == MaskValuesEncoder.SPLIT
+                || flags == MaskValuesEncoder.BUCKETED, in, "maskvalues flags " + flags + " are not 0, 1 or 3");
+        boolean split = flags != MaskValuesEncoder.WHOLE;
+        boolean bucketed = flags == MaskValuesEncoder.BUCKETED;
         int columns = in.readVarint(Math.max(1, n), "columns");
         PatternStreams.verify(columns >= 1, in, "maskvalues layout of 0 columns");
         int segment = in.readVarint(Math.max(1, n), "segment length");
@@ -67,40 +69,43 @@ final class MaskValuesDecoder {
             }
         }
         byte[][] values = new byte[classes][];
-        long totalValues = 0;
+        long rawBits = 0;
+        int symbolLimit = bucketed ? MaskValuesEncoder.BUCKETS : split ? 128 : 256;
         for (int c = 0; c < classes; c++) {
             InputCursor section = PatternStreams.sized(in, "value section " + c);
             values[c] = PatternStreams.readBytes(section, valuesOf[c]);
-            totalValues += valuesOf[c];
             for (byte x : values[c]) {
-                if (split ? x < 0 : (x & 0xFF) == zero) {
-                    throw new WpkFormatException(section.offset(), split ? "magnitude above 128" : "a non-zero value equals the zero byte");
+                int symbol = x & 0xFF;
+                if (symbol >= symbolLimit || !split && symbol == zero) {
+                    throw new WpkFormatException(section.offset(), split ? "value symbol " + symbol + " of "
+                            + symbolLimit : "a non-zero value equals the zero byte");
+                }
+                if (split) {
+                    rawBits += 1 + (bucketed ? bucketExtraBits(symbol) : 0);
                 }
             }
         }
-        byte[] signs = null;
-        int signsStart = in.position();
-        if (split) {
-            long signBytes = (totalValues + 7) / 8;
-            PatternStreams.verify(in.remaining() == signBytes, in, "maskvalues sign bits take " + in.remaining()
-                    + " bytes, expected " + signBytes);
-            signs = new byte[(int) signBytes];
-            for (int i = 0; i < signs.length; i++) {
-                signs[i] = (byte) in.readByte("sign bits");
+        long rawAt = in.offset();
+        long rawBytes = (rawBits + 7) / 8;
+        PatternStreams.verify(in.remaining() == rawBytes, in, "maskvalues raw bits take " + in.remaining()
+                + " bytes, expected " + rawBytes);
+        byte[] raw = in.remaining() == 0 ? new byte[0] : null;
+        if (raw == null) {
+            raw = new byte[(int) rawBytes + 8];
+            for (int i = 0; i < rawBytes; i++) {
+                raw[i] = (byte) in.readByte("raw bits");
             }
-            if ((totalValues & 7) != 0) {
-                PatternStreams.verify((signs[signs.length - 1] & 0xFF) >>> (totalValues & 7) == 0, in,
-                        "sign bits are not zero-padded");
+            if ((rawBits & 7) != 0) {
+                PatternStreams.verify((raw[(int) rawBytes - 1] & 0xFF) >>> (rawBits & 7) == 0, in,
+                        "raw bits are not zero-padded");
             }
-        } else {
-            in.requireEnd("a maskvalues stream");
         }
 
         byte[] logical = columns == 1 ? out : new byte[n];
         int base = columns == 1 ? outStart : 0;
         int[] maskAt = new int[classes];
         int[] valueAt = new int[classes];
-        int signAt = 0;
+        long bitAt = 0;
         byte z = (byte) zero;
         int full = (1 << block) - 1;
         for (int k = 0; k < segCount; k++) {
@@ -113,7 +118,7 @@ final class MaskValuesDecoder {
                 int at = maskAt[c]++;
                 int m = wide ? (cm[2 * at] & 0xFF) | (cm[2 * at + 1] & 0xFF) << 8 : cm[at] & 0xFF;
                 if (m >>> len != 0) {
-                    throw new WpkFormatException(signsStart, "block mask " + Integer.toBinaryString(m)
+                    throw new WpkFormatException(rawAt, "block mask " + Integer.toBinaryString(m)
                             + " marks elements past the block's " + len);
                 }
                 if (m == 0) {
@@ -131,11 +136,19 @@ final class MaskValuesDecoder {
                     } else if (!split) {
                         logical[i + j] = cv[valueAt[c]++];
                     } else {
-                        int magnitude = cv[valueAt[c]++] + 1;
-                        boolean negative = (signs[signAt >>> 3] >>> (signAt & 7) & 1) != 0;
-                        signAt++;
+                        int symbol = cv[valueAt[c]++];
+                        int magnitude;
+                        if (bucketed && symbol >= 4) {
+                            int e = 2 + (symbol - 4) / 2;
+                            int extra = (int) readBits(raw, bitAt, e - 1);
+                            bitAt += e - 1;
+                            magnitude = ((2 | (symbol - 4) & 1) << (e - 1) | extra) + 1;
+                        } else {
+                            magnitude = symbol + 1;
+                        }
+                        boolean negative = readBits(raw, bitAt++, 1) != 0;
                         if (magnitude == 128 && !negative) {
-                            throw new WpkFormatException(signsStart, "magnitude 128 with a positive sign");
+                            throw new WpkFormatException(rawAt, "magnitude 128 with a positive sign");
                         }
                         logical[i + j] = (byte) (zero + (negative ? -magnitude : magnitude));
                     }
@@ -145,5 +158,17 @@ final class MaskValuesDecoder {
         if (columns > 1) {
             PatternStreams.fromLogical(logical, n, columns, out, outStart);
         }
+    }
+
+    /** Extra bits of a bucket symbol (see {@link MaskValuesEncoder#bucket}). */
+    private static int bucketExtraBits(int symbol) {
+        return symbol < 4 ? 0 : 1 + (symbol - 4) / 2;
+    }
+
+    /** {@code count} (at most 8) bits at bit {@code at}, LSB-first; {@code raw} has 8 bytes of slack. */
+    private static long readBits(byte[] raw, long at, int count) {
+        int i = (int) (at >>> 3);
+        int word = (raw[i] & 0xFF) | (raw[i + 1] & 0xFF) << 8;
+        return (word >>> (at & 7)) & ((1 << count) - 1);
     }
 }

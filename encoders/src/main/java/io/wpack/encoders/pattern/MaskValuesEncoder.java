@@ -19,8 +19,16 @@ import java.util.Arrays;
  */
 final class MaskValuesEncoder {
     static final int MAX_CLASSES = 16;
-    private static final int[] CLASS_COUNTS = {2, 3, 4, 6, 8, 12, 16};
-    private static final int LLOYD_ROUNDS = 5;
+    /** Values as whole bytes. */
+    static final int WHOLE = 0;
+    /** Values as magnitude - 1 (0..127) and a sign bit. */
+    static final int SPLIT = 1;
+    /** Values as the bucket of magnitude - 1 ({@link #bucket}), its extra bits and a sign bit. */
+    static final int BUCKETED = 3;
+    static final int BUCKETS = 14;
+    /** Each count doubles the last, so that its clustering can start from the last one's. */
+    private static final int[] CLASS_COUNTS = {2, 4, 8, 16};
+    private static final int LLOYD_ROUNDS = 3;
 
     private MaskValuesEncoder() {
     }
@@ -32,29 +40,38 @@ final class MaskValuesEncoder {
         int columns;
         int segment;
         int zero;
-        boolean split;
+        /** {@link #WHOLE}, {@link #SPLIT} or {@link #BUCKETED}. */
+        int mode;
         int segCount;
         /** Mask symbol per block, in logical order. */
         int[] masks;
         int[] segBlockStart;
-        /** Value symbol per non-zero element, in logical order (a byte, or magnitude - 1). */
+        /** Value symbol per non-zero element, in logical order, in the chosen mode. */
         int[] values;
         int[] segValueStart;
         /** Per non-zero element, whether its difference from the zero byte is negative. */
         boolean[] negative;
+        int nonZero;
+        /** Raw bits after the sections: extra bits and signs. */
+        long rawBits;
+        /** Magnitude - 1 per non-zero element, for the raw bits. */
+        int[] magnitudes;
         int classes;
         int[] classOf;
         long estimatedBytes;
     }
 
     static byte[] encode(byte[] src, int off, int n, int block, int columns, int segment, int maxClasses) {
-        return write(analyse(src, off, n, block, columns, segment, maxClasses));
+        return write(analyse(src, off, n, block, columns, segment, maxClasses, false));
     }
 
     /**
      * @param segment segment length, or 0 for one segment of the whole chunk
+     * @param exactEstimate whether {@link Analysis#estimatedBytes} must be exact to within the
+     *     sections' padding, rather than the entropy estimate the choices were made by
      */
-    static Analysis analyse(byte[] src, int off, int n, int block, int columns, int segment, int maxClasses) {
+    static Analysis analyse(byte[] src, int off, int n, int block, int columns, int segment, int maxClasses,
+            boolean exactEstimate) {
         Analysis a = new Analysis();
         a.n = n;
         a.block = block;
@@ -86,12 +103,11 @@ final class MaskValuesEncoder {
         int nonZero = n - byteCounts[zero];
         a.masks = new int[blocks];
         a.segBlockStart = new int[a.segCount + 1];
-        a.values = new int[nonZero];
+        // One slot of slack: the loop below stores every byte and only advances past non-zero ones.
+        a.values = new int[nonZero + 1];
+        a.nonZero = nonZero;
         a.segValueStart = new int[a.segCount + 1];
         a.negative = new boolean[nonZero];
-        long[] byteHist = new long[256];
-        long[] magHist = new long[128];
-        byte z = (byte) zero;
         int b = 0;
         int v = 0;
         for (int k = 0; k < a.segCount; k++) {
@@ -101,18 +117,13 @@ final class MaskValuesEncoder {
             for (int i = base + k * a.segment; i < end; i += block) {
                 int len = Math.min(block, end - i);
                 int m = 0;
+                // Branch-free: at 50% sparsity a branch on each byte is a coin toss.
                 for (int j = 0; j < len; j++) {
-                    byte x = data[i + j];
-                    if (x != z) {
-                        m |= 1 << j;
-                        int d = (byte) (x - z);
-                        int mag = Math.abs(d);
-                        a.values[v] = x & 0xFF;
-                        a.negative[v] = d < 0;
-                        byteHist[x & 0xFF]++;
-                        magHist[mag - 1]++;
-                        v++;
-                    }
+                    int x = data[i + j] & 0xFF;
+                    int set = (x ^ zero | -(x ^ zero)) >>> 31;
+                    m |= set << j;
+                    a.values[v] = x;
+                    v += set;
                 }
                 a.masks[b++] = m;
             }
@@ -122,37 +133,127 @@ final class MaskValuesEncoder {
 
         // Magnitudes and signs apart halve the value alphabet (smaller tables) and cost nothing
         // when signs are balanced, as for symmetric int8 weights; skewed signs keep whole bytes.
-        long whole = PatternStreams.sectionBytes(byteHist, 256, PatternStreams.BYTE_CODE_LIMIT);
-        long split = PatternStreams.sectionBytes(magHist, 128, PatternStreams.BYTE_CODE_LIMIT) + (nonZero + 7) / 8;
-        a.split = split < whole;
-        if (a.split) {
-            for (int i = 0; i < nonZero; i++) {
-                int d = (byte) (a.values[i] - zero);
-                a.values[i] = Math.abs(d) - 1;
-            }
+        // Buckets of magnitudes shrink the tables to 14 symbols at the price of coding the low
+        // bits of large magnitudes as they are: a win for small chunks, where tables dominate.
+        int[] bytes = a.values;
+        int[] magnitudes = new int[nonZero];
+        int[] buckets = new int[nonZero];
+        long extraBits = 0;
+        for (int i = 0; i < nonZero; i++) {
+            int d = (byte) (bytes[i] - zero);
+            a.negative[i] = d < 0;
+            int m = Math.abs(d) - 1;
+            magnitudes[i] = m;
+            buckets[i] = bucket(m);
+            extraBits += extraBits(m);
         }
+        a.magnitudes = magnitudes;
+        int[][] symbols = {bytes, magnitudes, null, buckets};
+        // bytes has the slack slot; the value histograms only read the first nonZero entries.
+        long[] rawBits = {0, nonZero, 0, nonZero + extraBits};
+        int[] modes = {WHOLE, SPLIT, BUCKETED};
 
-        a.classes = 1;
-        a.classOf = new int[a.segCount];
-        a.estimatedBytes = estimate(a, a.classOf, 1);
-        int failures = 0;
-        for (int g : CLASS_COUNTS) {
-            if (g > Math.min(maxClasses, MAX_CLASSES) || 2 * g > a.segCount) {
-                break;
-            }
-            int[] classOf = cluster(a, g);
-            int used = compact(classOf, g);
-            long size = estimate(a, classOf, used);
-            if (size < a.estimatedBytes) {
-                a.estimatedBytes = size;
-                a.classOf = classOf;
-                a.classes = used;
-                failures = 0;
-            } else if (++failures == 2) {
-                break;
+        int[] single = new int[a.segCount];
+        long singleMasks = maskBytes(a, single, 1, false);
+        long best = Long.MAX_VALUE;
+        int bestMode = WHOLE;
+        int bestClasses = 1;
+        int[] bestClassOf = single;
+        for (int mode : modes) {
+            a.mode = mode;
+            a.values = symbols[mode];
+            a.rawBits = rawBits[mode];
+            long size = fixedBytes(a, single, 1, false) + singleMasks + valueBytes(a, single, 1, false);
+            if (size < best) {
+                best = size;
+                bestMode = mode;
             }
         }
+        int limit = Math.min(maxClasses, MAX_CLASSES);
+        if (limit > 1 && a.segCount >= 4 && bestMode != WHOLE) {
+            // Classes are searched in the mode that won alone; the modes are compared again at
+            // the end, on the classes found.
+            a.mode = bestMode;
+            a.values = symbols[bestMode];
+            a.rawBits = rawBits[bestMode];
+            SegmentFeatures features = new SegmentFeatures(a, magnitudes);
+            int failures = 0;
+            int[] previous = null;
+            int[] bestRaw = null;
+            int bestG = 1;
+            for (int g : CLASS_COUNTS) {
+                if (g > limit || 2 * g > a.segCount) {
+                    break;
+                }
+                int[] classOf = cluster(a, features, g, previous);
+                previous = classOf.clone();
+                int used = compact(classOf, g);
+                long size = fixedBytes(a, classOf, used, false) + maskBytes(a, classOf, used, false)
+                        + featureValueBytes(a, features, classOf, used);
+                if (size < best) {
+                    best = size;
+                    bestClasses = used;
+                    bestClassOf = classOf;
+                    bestRaw = previous;
+                    bestG = g;
+                    failures = 0;
+                } else if (++failures == 2) {
+                    break;
+                }
+            }
+            if (bestRaw != null) {
+                // Bisection only ever split classes; one round over all of them lets segments
+                // move to any class.
+                int[] refined = bestRaw.clone();
+                if (refine(a, features, refined, bestG) > 0) {
+                    int used = compact(refined, bestG);
+                    long size = fixedBytes(a, refined, used, false) + maskBytes(a, refined, used, false)
+                            + featureValueBytes(a, features, refined, used);
+                    if (size < best) {
+                        best = size;
+                        bestClasses = used;
+                        bestClassOf = refined;
+                    }
+                }
+                long masks = maskBytes(a, bestClassOf, bestClasses, false);
+                best = Long.MAX_VALUE;
+                for (int mode : modes) {
+                    a.mode = mode;
+                    a.values = symbols[mode];
+                    a.rawBits = rawBits[mode];
+                    long size = fixedBytes(a, bestClassOf, bestClasses, false) + masks
+                            + valueBytes(a, bestClassOf, bestClasses, false);
+                    if (size < best) {
+                        best = size;
+                        bestMode = mode;
+                    }
+                }
+            }
+        }
+        a.mode = bestMode;
+        a.values = symbols[bestMode];
+        a.rawBits = rawBits[bestMode];
+        a.classes = bestClasses;
+        a.classOf = bestClassOf;
+        // Exact section sizes cost a package-merge and a table each: only when asked for.
+        a.estimatedBytes = exactEstimate ? estimate(a, bestClassOf, bestClasses, true) : best;
         return a;
+    }
+
+    /**
+     * The bucket of a magnitude - 1 value v (0..127): v itself below 4, else 4 + 2(e - 2) + the
+     * bit below the leading one, e = floor(log2 v); the e - 1 bits under those two are extra.
+     */
+    static int bucket(int v) {
+        if (v < 4) {
+            return v;
+        }
+        int e = 31 - Integer.numberOfLeadingZeros(v);
+        return 4 + 2 * (e - 2) + (v >>> (e - 1) & 1);
+    }
+
+    static int extraBits(int v) {
+        return v < 4 ? 0 : 30 - Integer.numberOfLeadingZeros(v);
     }
 
     private static int maskAlphabet(Analysis a) {
@@ -160,83 +261,218 @@ final class MaskValuesEncoder {
     }
 
     private static int valueAlphabet(Analysis a) {
-        return a.split ? 128 : 256;
+        return a.mode == WHOLE ? 256 : a.mode == SPLIT ? 128 : BUCKETS;
     }
 
-    /** Lloyd rounds from a split by density; returns the class of each segment. */
-    private static int[] cluster(Analysis a, int g) {
-        int segs = a.segCount;
-        Integer[] order = new Integer[segs];
-        long[] key = new long[segs];
-        for (int k = 0; k < segs; k++) {
-            order[k] = k;
-            long values = a.segValueStart[k + 1] - a.segValueStart[k];
-            long length = Math.min(a.n, (long) (k + 1) * a.segment) - (long) k * a.segment;
-            key[k] = (values << 32) / length;
+    /**
+     * What clustering looks at per segment: its mask symbols and its value magnitudes (|d| - 1)
+     * as sparse histograms. Full magnitudes rather than buckets: codes requantized from an
+     * already quantized source occupy a different subset of values in each channel, which only
+     * full symbols tell apart.
+     */
+    private static final class SegmentFeatures {
+        final int[] maskStart;
+        final int[] maskSymbol;
+        final int[] maskCount;
+        final int[] valueStart;
+        final int[] valueSymbol;
+        final int[] valueCount;
+        final long[] density;
+
+        SegmentFeatures(Analysis a, int[] magnitudes) {
+            int segs = a.segCount;
+            maskStart = new int[segs + 1];
+            valueStart = new int[segs + 1];
+            int[][] mask = sparse(a.masks, a.segBlockStart, segs, 1 << a.block, maskStart);
+            maskSymbol = mask[0];
+            maskCount = mask[1];
+            int[][] value = sparse(magnitudes, a.segValueStart, segs, 128, valueStart);
+            valueSymbol = value[0];
+            valueCount = value[1];
+            density = new long[segs];
+            for (int s = 0; s < segs; s++) {
+                long values = a.segValueStart[s + 1] - a.segValueStart[s];
+                long length = Math.min(a.n, (long) (s + 1) * a.segment) - (long) s * a.segment;
+                // Density in the high bits, the index below: sorting these orders by density, then position.
+                density[s] = ((values << 20) / length) << 32 | s;
+            }
         }
-        Arrays.sort(order, (x, y) -> key[x] != key[y] ? Long.compare(key[x], key[y]) : Integer.compare(x, y));
+
+        /** Per segment, the distinct symbols of {@code symbols[start[s], start[s + 1])} and their counts. */
+        private static int[][] sparse(int[] symbols, int[] start, int segs, int alphabet, int[] outStart) {
+            int[] scratch = new int[alphabet];
+            int[] touched = new int[alphabet];
+            int[] sym = new int[symbols.length];
+            int[] cnt = new int[symbols.length];
+            int k = 0;
+            for (int s = 0; s < segs; s++) {
+                outStart[s] = k;
+                int t = 0;
+                for (int i = start[s]; i < start[s + 1]; i++) {
+                    int x = symbols[i];
+                    if (scratch[x]++ == 0) {
+                        touched[t++] = x;
+                    }
+                }
+                for (int j = 0; j < t; j++) {
+                    sym[k] = touched[j];
+                    cnt[k++] = scratch[touched[j]];
+                    scratch[touched[j]] = 0;
+                }
+            }
+            outStart[segs] = k;
+            return new int[][] {java.util.Arrays.copyOf(sym, k), java.util.Arrays.copyOf(cnt, k)};
+        }
+    }
+
+    /**
+     * Bisecting Lloyd rounds, returning the class of each segment. For 2 classes, the segments
+     * start split by density; for 2g, each class c of {@code previous} splits into 2c and 2c + 1,
+     * starting by density, and a segment only ever chooses between the two halves of its class.
+     * So each doubling costs two class evaluations per segment and round, whatever the count.
+     */
+    private static int[] cluster(Analysis a, SegmentFeatures f, int g, int[] previous) {
+        int segs = a.segCount;
+        long[] order = f.density.clone();
+        java.util.Arrays.sort(order);
         int[] classOf = new int[segs];
-        for (int i = 0; i < segs; i++) {
-            classOf[order[i]] = (int) ((long) i * g / segs);
+        if (previous == null) {
+            for (int i = 0; i < segs; i++) {
+                classOf[(int) order[i]] = (int) ((long) i * g / segs);
+            }
+        } else {
+            int[] size = new int[g / 2];
+            for (int c : previous) {
+                size[c]++;
+            }
+            int[] seen = new int[g / 2];
+            for (int i = 0; i < segs; i++) {
+                int s = (int) order[i];
+                int c = previous[s];
+                classOf[s] = 2 * c + (2 * seen[c]++ >= size[c] ? 1 : 0);
+            }
         }
         int maskA = maskAlphabet(a);
-        int valueA = valueAlphabet(a);
         float[][] maskCost = new float[g][maskA];
-        float[][] valueCost = new float[g][valueA];
+        float[][] valueCost = new float[g][128];
         long[][] maskHist = new long[g][maskA];
-        long[][] valueHist = new long[g][valueA];
+        long[][] valueHist = new long[g][128];
         for (int round = 0; round < LLOYD_ROUNDS; round++) {
-            histograms(a, classOf, g, maskHist, valueHist);
+            for (int c = 0; c < g; c++) {
+                Arrays.fill(maskHist[c], 0);
+                Arrays.fill(valueHist[c], 0);
+            }
+            for (int s = 0; s < segs; s++) {
+                long[] mh = maskHist[classOf[s]];
+                for (int j = f.maskStart[s]; j < f.maskStart[s + 1]; j++) {
+                    mh[f.maskSymbol[j]] += f.maskCount[j];
+                }
+                long[] vh = valueHist[classOf[s]];
+                for (int j = f.valueStart[s]; j < f.valueStart[s + 1]; j++) {
+                    vh[f.valueSymbol[j]] += f.valueCount[j];
+                }
+            }
             for (int c = 0; c < g; c++) {
                 costs(maskHist[c], maskCost[c]);
                 costs(valueHist[c], valueCost[c]);
             }
-            boolean moved = false;
-            for (int k = 0; k < segs; k++) {
-                int best = classOf[k];
-                double bestCost = Double.MAX_VALUE;
-                for (int c = 0; c < g; c++) {
+            int moved = 0;
+            for (int s = 0; s < segs; s++) {
+                int best = classOf[s];
+                float bestCost = Float.MAX_VALUE;
+                int first = previous == null ? 0 : 2 * previous[s];
+                int last = previous == null ? g : first + 2;
+                for (int c = first; c < last; c++) {
                     float[] mc = maskCost[c];
                     float[] vc = valueCost[c];
-                    double cost = 0;
-                    for (int i = a.segBlockStart[k]; i < a.segBlockStart[k + 1]; i++) {
-                        cost += mc[a.masks[i]];
+                    float cost = 0;
+                    for (int j = f.maskStart[s]; j < f.maskStart[s + 1]; j++) {
+                        cost += f.maskCount[j] * mc[f.maskSymbol[j]];
                     }
-                    for (int i = a.segValueStart[k]; i < a.segValueStart[k + 1]; i++) {
-                        cost += vc[a.values[i]];
+                    for (int j = f.valueStart[s]; j < f.valueStart[s + 1]; j++) {
+                        cost += f.valueCount[j] * vc[f.valueSymbol[j]];
                     }
                     if (cost < bestCost) {
                         bestCost = cost;
                         best = c;
                     }
                 }
-                if (best != classOf[k]) {
-                    classOf[k] = best;
-                    moved = true;
+                if (best != classOf[s]) {
+                    classOf[s] = best;
+                    moved++;
                 }
             }
-            if (!moved) {
+            // Stop when under 1% of the segments move: the last moves change little.
+            if (moved * 100 <= segs) {
                 break;
             }
         }
         return classOf;
     }
 
-    private static void histograms(Analysis a, int[] classOf, int g, long[][] maskHist, long[][] valueHist) {
+    /** {@link #valueBytes} for modes 1 and 3, from the segments' magnitude histograms rather than every value. */
+    private static long featureValueBytes(Analysis a, SegmentFeatures f, int[] classOf, int g) {
+        int alphabet = valueAlphabet(a);
+        long[][] hist = new long[g][alphabet];
+        boolean buckets = a.mode == BUCKETED;
+        for (int s = 0; s < a.segCount; s++) {
+            long[] h = hist[classOf[s]];
+            for (int j = f.valueStart[s]; j < f.valueStart[s + 1]; j++) {
+                int v = f.valueSymbol[j];
+                h[buckets ? bucket(v) : v] += f.valueCount[j];
+            }
+        }
+        long size = 0;
         for (int c = 0; c < g; c++) {
-            Arrays.fill(maskHist[c], 0);
-            Arrays.fill(valueHist[c], 0);
+            size += section(hist[c], alphabet, PatternStreams.BYTE_CODE_LIMIT, false);
         }
-        for (int k = 0; k < a.segCount; k++) {
-            long[] mh = maskHist[classOf[k]];
-            long[] vh = valueHist[classOf[k]];
-            for (int i = a.segBlockStart[k]; i < a.segBlockStart[k + 1]; i++) {
-                mh[a.masks[i]]++;
+        return size;
+    }
+
+    /** One Lloyd round over all {@code g} classes; returns how many segments moved. */
+    private static int refine(Analysis a, SegmentFeatures f, int[] classOf, int g) {
+        int maskA = maskAlphabet(a);
+        long[][] maskHist = new long[g][maskA];
+        long[][] valueHist = new long[g][128];
+        for (int s = 0; s < a.segCount; s++) {
+            long[] mh = maskHist[classOf[s]];
+            for (int j = f.maskStart[s]; j < f.maskStart[s + 1]; j++) {
+                mh[f.maskSymbol[j]] += f.maskCount[j];
             }
-            for (int i = a.segValueStart[k]; i < a.segValueStart[k + 1]; i++) {
-                vh[a.values[i]]++;
+            long[] vh = valueHist[classOf[s]];
+            for (int j = f.valueStart[s]; j < f.valueStart[s + 1]; j++) {
+                vh[f.valueSymbol[j]] += f.valueCount[j];
             }
         }
+        float[][] maskCost = new float[g][maskA];
+        float[][] valueCost = new float[g][128];
+        for (int c = 0; c < g; c++) {
+            costs(maskHist[c], maskCost[c]);
+            costs(valueHist[c], valueCost[c]);
+        }
+        int moved = 0;
+        for (int s = 0; s < a.segCount; s++) {
+            int best = classOf[s];
+            float bestCost = Float.MAX_VALUE;
+            for (int c = 0; c < g; c++) {
+                float cost = 0;
+                for (int j = f.maskStart[s]; j < f.maskStart[s + 1]; j++) {
+                    cost += f.maskCount[j] * maskCost[c][f.maskSymbol[j]];
+                }
+                for (int j = f.valueStart[s]; j < f.valueStart[s + 1]; j++) {
+                    cost += f.valueCount[j] * valueCost[c][f.valueSymbol[j]];
+                }
+                if (cost < bestCost) {
+                    bestCost = cost;
+                    best = c;
+                }
+            }
+            if (best != classOf[s]) {
+                classOf[s] = best;
+                moved++;
+            }
+        }
+        return moved;
     }
 
     /** Bits per symbol under the class's own statistics, with a small prior so that unseen symbols cost much but not infinitely. */
@@ -248,9 +484,11 @@ final class MaskValuesEncoder {
             used += h > 0 ? 1 : 0;
         }
         double prior = 0.5;
-        double denominator = Math.log(total + prior * Math.max(1, used)) / Math.log(2);
+        float denominator = PatternStreams.log2(total + prior * Math.max(1, used));
+        float unseen = denominator + 1;
         for (int s = 0; s < hist.length; s++) {
-            cost[s] = (float) (denominator - Math.log(hist[s] + prior) / Math.log(2));
+            long h = hist[s];
+            cost[s] = h == 0 ? unseen : denominator - PatternStreams.log2(h + prior);
         }
     }
 
@@ -269,26 +507,79 @@ final class MaskValuesEncoder {
         return used;
     }
 
-    /** Estimated stream bytes for this assignment, tables included. */
-    private static long estimate(Analysis a, int[] classOf, int g) {
-        long[][] maskHist = new long[g][maskAlphabet(a)];
-        long[][] valueHist = new long[g][valueAlphabet(a)];
-        histograms(a, classOf, g, maskHist, valueHist);
-        int maskLimit = a.block <= 8 ? PatternStreams.BYTE_CODE_LIMIT : PatternStreams.WIDE_CODE_LIMIT;
-        long size = PatternStreams.varintSize(a.n) + 2 + PatternStreams.varintSize(a.columns) + PatternStreams.varintSize(a.segment) + 1;
+    /** Stream bytes for this assignment, tables included: to within padding when exact, else from entropies. */
+    private static long estimate(Analysis a, int[] classOf, int g, boolean exact) {
+        return fixedBytes(a, classOf, g, exact) + maskBytes(a, classOf, g, exact) + valueBytes(a, classOf, g, exact);
+    }
+
+    /**
+     * A sized section's bytes: exact (the optimal code's lengths, by package-merge) or estimated
+     * as the histogram's entropy plus 5 bits of table per occurring symbol, which ranks
+     * candidates as well at a fraction of the cost.
+     */
+    private static long section(long[] hist, int alphabet, int limit, boolean exact) {
+        if (exact) {
+            return PatternStreams.sectionBytes(hist, alphabet, limit);
+        }
+        long total = 0;
+        int used = 0;
+        double sum = 0;
+        for (int s = 0; s < alphabet; s++) {
+            long c = hist[s];
+            if (c > 0) {
+                total += c;
+                used++;
+                sum += c * PatternStreams.log2(c);
+            }
+        }
+        if (used <= 1) {
+            return 4;
+        }
+        double bits = total * PatternStreams.log2(total) - sum;
+        return (long) (bits / 8) + 3 + (5L * used + 7) / 8;
+    }
+
+    /** The header, the class map and the raw bits. */
+    private static long fixedBytes(Analysis a, int[] classOf, int g, boolean exact) {
+        long size = PatternStreams.varintSize(a.n) + 2 + PatternStreams.varintSize(a.columns)
+                + PatternStreams.varintSize(a.segment) + 1;
         if (g > 1) {
             long[] classHist = new long[256];
             for (int c : classOf) {
                 classHist[c]++;
             }
-            size += PatternStreams.sectionBytes(classHist, 256, PatternStreams.BYTE_CODE_LIMIT);
+            size += section(classHist, 256, PatternStreams.BYTE_CODE_LIMIT, exact);
         }
+        return size + (a.rawBits + 7) / 8;
+    }
+
+    private static long maskBytes(Analysis a, int[] classOf, int g, boolean exact) {
+        long[][] hist = new long[g][maskAlphabet(a)];
+        for (int k = 0; k < a.segCount; k++) {
+            long[] h = hist[classOf[k]];
+            for (int i = a.segBlockStart[k]; i < a.segBlockStart[k + 1]; i++) {
+                h[a.masks[i]]++;
+            }
+        }
+        int limit = a.block <= 8 ? PatternStreams.BYTE_CODE_LIMIT : PatternStreams.WIDE_CODE_LIMIT;
+        long size = 0;
         for (int c = 0; c < g; c++) {
-            size += PatternStreams.sectionBytes(maskHist[c], maskAlphabet(a), maskLimit);
-            size += PatternStreams.sectionBytes(valueHist[c], valueAlphabet(a), PatternStreams.BYTE_CODE_LIMIT);
+            size += section(hist[c], maskAlphabet(a), limit, exact);
         }
-        if (a.split) {
-            size += (a.values.length + 7) / 8;
+        return size;
+    }
+
+    private static long valueBytes(Analysis a, int[] classOf, int g, boolean exact) {
+        long[][] hist = new long[g][valueAlphabet(a)];
+        for (int k = 0; k < a.segCount; k++) {
+            long[] h = hist[classOf[k]];
+            for (int i = a.segValueStart[k]; i < a.segValueStart[k + 1]; i++) {
+                h[a.values[i]]++;
+            }
+        }
+        long size = 0;
+        for (int c = 0; c < g; c++) {
+            size += section(hist[c], valueAlphabet(a), PatternStreams.BYTE_CODE_LIMIT, exact);
         }
         return size;
     }
@@ -297,7 +588,7 @@ final class MaskValuesEncoder {
         BitWriter out = new BitWriter((int) Math.min(Integer.MAX_VALUE - 64, a.estimatedBytes + 64));
         out.writeVarint(a.n);
         out.writeByte(a.zero);
-        out.writeByte(a.split ? 1 : 0);
+        out.writeByte(a.mode);
         out.writeVarint(a.columns);
         out.writeVarint(a.segment);
         out.writeByte(a.classes);
@@ -351,9 +642,14 @@ final class MaskValuesEncoder {
             }
             PatternStreams.writeSizedBytes(symbols, count, out);
         }
-        if (a.split) {
-            for (boolean negative : a.negative) {
-                out.writeBits(negative ? 1 : 0, 1);
+        if (a.mode != WHOLE) {
+            for (int i = 0; i < a.nonZero; i++) {
+                if (a.mode == BUCKETED) {
+                    int v = a.magnitudes[i];
+                    int extra = extraBits(v);
+                    out.writeBits(v & ((1 << extra) - 1), extra);
+                }
+                out.writeBits(a.negative[i] ? 1 : 0, 1);
             }
             out.alignToByte();
         }

@@ -89,6 +89,28 @@ final class PatternStreams {
         return size;
     }
 
+    /** log2 of the top 10 mantissa bits' values 1 + k/1024, for {@link #log2}. */
+    private static final float[] LOG2_MANTISSA = new float[1025];
+
+    static {
+        for (int k = 0; k <= 1024; k++) {
+            LOG2_MANTISSA[k] = (float) (Math.log(1 + k / 1024.0) / Math.log(2));
+        }
+    }
+
+    /**
+     * log2 of a positive number to within 0.0015: the exponent plus a table of the mantissa's
+     * top 10 bits, linearly interpolated. For cost estimates, where it is a good deal faster than
+     * {@link Math#log} and as good.
+     */
+    static float log2(double x) {
+        long bits = Double.doubleToRawLongBits(x);
+        int exponent = (int) (bits >>> 52) - 1023;
+        int top = (int) (bits >>> 42) & 1023;
+        float fraction = ((bits >>> 10) & 0xFFFFFFFFL) * 0x1p-32f;
+        return exponent + LOG2_MANTISSA[top] + fraction * (LOG2_MANTISSA[top + 1] - LOG2_MANTISSA[top]);
+    }
+
     // ---- reading
 
     /** Splits off a section announced by its {@code size:varint}. */

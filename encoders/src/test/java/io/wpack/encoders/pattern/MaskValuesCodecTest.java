@@ -28,11 +28,14 @@ class MaskValuesCodecTest extends AbstractPatternCodecTest {
 
     @Test
     void exactBytesForTinyInputs() throws Exception {
-        // n 0, zero 00, flags 00, columns 1, segment 1, one class; masks: the empty section
-        // (size 1, table 00); values: the same.
+        // n 0, zero 00, mode 0 (whole bytes: on a tie the first mode), columns 1, segment 1, one
+        // class; masks: the empty section (size 1, table 00); values: the same.
         assertArrayEquals(new byte[] {0, 0, 0, 1, 1, 1, 1, 0, 1, 0}, encode(new byte[0]));
         // Three zeros: one block, mask 0 alone (w = 1, count = 1 -> 0x21 0x00, then n = 1).
         assertArrayEquals(new byte[] {3, 0, 0, 1, 3, 1, 3, 0x21, 0x00, 0x01, 1, 0}, encode(new byte[3]));
+        // -1, 0, 5: whichever value mode is smallest, it decodes.
+        byte[] three = encode(new byte[] {-1, 0, 5});
+        assertArrayEquals(new byte[] {-1, 0, 5}, decode(three, 3, false, false));
     }
 
     @Test
