@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
  * {@code time} in a shell would: process start-up is included, and the driver reports the
  * start-up cost of an empty run of the same tool beside the figures.
  */
-final class ProcessTimer {
+public final class ProcessTimer {
     private static final long TIMEOUT_MINUTES = 30;
 
     private final Path stderrFile;
 
     /** @param stderrFile where the commands' standard error goes, read back when one fails */
-    ProcessTimer(Path stderrFile) {
+    public ProcessTimer(Path stderrFile) {
         this.stderrFile = stderrFile;
     }
 
@@ -28,7 +28,7 @@ final class ProcessTimer {
      *
      * @throws IOException if the command cannot start, times out or exits non-zero
      */
-    double run(List<String> command, Path stdout) throws IOException {
+    public double run(List<String> command, Path stdout) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectInput(Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(stdout == null ? Redirect.DISCARD : Redirect.to(stdout.toFile()))
@@ -55,7 +55,7 @@ final class ProcessTimer {
     }
 
     /** The command's standard output as text (for version strings); empty if it fails. */
-    static String capture(List<String> command) {
+    public static String capture(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

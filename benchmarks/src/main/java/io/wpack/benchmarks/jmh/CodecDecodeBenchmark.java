@@ -22,10 +22,21 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Decode throughput of each codec on real float32 weights, as one chunk: the general-purpose
- * ones (raw, lz4, deflate, xz) and those the packer adds for float32 (huffman, floatplanes). Read the {@code bytes} secondary result: decoded bytes per second.
+ * Single-threaded decode throughput of each codec on one chunk, into a heap byte array: the
+ * general-purpose ones (raw, lz4, deflate, xz) and the specialised ones the packer adds
+ * (huffman for every type, huffman-nz for one-byte types, floatplanes for float32). Read the
+ * {@code bytes} secondary result: decoded bytes per second.
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar CodecDecodeBenchmark -p codec=lz4,xz</pre>
+ * <p>The data ({@link BenchmarkWeights#codecData}): {@code f32}, float32 corpus weights;
+ * {@code int8}, int8 per-channel codes of three corpus models; {@code int8-mag80}, the same
+ * after 80% magnitude pruning. Every codec runs on every data kind, including the two pairings
+ * the packer never tries (huffman-nz on f32, floatplanes on int8). The blockdict and maskvalues
+ * pattern codecs are not here: {@code Codecs.create} does not know them yet.
+ *
+ * <p>For {@code zstd -d} on the same bytes, as a process on the same machine, run
+ * {@link ZstdDecodeReference}; setup prints the data's CRC32, which that tool prints too.
+ *
+ * <pre>java -jar benchmarks/target/benchmarks.jar CodecDecodeBenchmark -p codec=huffman,huffman-nz -p data=int8</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -35,8 +46,11 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 public class CodecDecodeBenchmark {
     /** Codec manifest names; {@code floatplanes} is its float32 configuration. */
-    @Param({"raw", "lz4", "deflate", "xz", "huffman", "floatplanes"})
+    @Param({"raw", "lz4", "deflate", "xz", "huffman", "huffman-nz", "floatplanes"})
     public String codec;
+
+    @Param({"f32", "int8", "int8-mag80"})
+    public String data;
 
     /** Decoded bytes per chunk; 4 MiB holds most of a small model's weights. */
     @Param({"4194304"})
@@ -49,7 +63,7 @@ public class CodecDecodeBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         StringBuilder source = new StringBuilder();
-        byte[] weights = BenchmarkWeights.float32(chunkBytes, source);
+        byte[] weights = BenchmarkWeights.codecData(data, chunkBytes, source);
         c = Codecs.byName(codec);
         encoded = c.encode(weights, 0, weights.length);
         decoded = ByteBuffer.allocate(weights.length);
