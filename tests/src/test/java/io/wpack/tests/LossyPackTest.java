@@ -135,6 +135,20 @@ class LossyPackTest {
     }
 
     @Test
+    void vectorsCanBeQuantizedWhenTheConfigAsks() throws Exception {
+        TensorPolicy policy = new TensorPolicy(List.of(io.wpack.packer.policy.Rule.of("**", 0, 8, 0, Long.MAX_VALUE,
+                QuantSpec.parse("int8:channel"), PruneSpec.NONE, null, null)), false);
+        ImportedTensor v = SyntheticTensors.weights("v", DType.F32, new long[] {1000}, 9);
+        Path pkg = dir.resolve("v.wpk");
+        Packages.pack(Packages.model(List.of(v)), pkg, PackOptions.defaults().withPolicy(policy));
+        try (WpkPackage p = WpkPackage.open(pkg)) {
+            assertEquals(DType.I8, p.tensor("v").storedDtype());
+            float[] expected = LossyStage.apply(v, policy.decide(v), "test").reconstruction();
+            assertArrayEquals(expected, p.readFloats("v"));
+        }
+    }
+
+    @Test
     void biasesAndIntegersStayLossless() throws Exception {
         TensorPolicy policy = TensorPolicy.uniform(QuantSpec.parse("int4"), PruneSpec.NONE);
         ImportedTensor ints = ImportedTensor.plain("ids", DType.I32, new long[] {64, 64}, Map.of(),

@@ -295,6 +295,7 @@ public final class LossyStage {
             r = c == rank - 1 ? rank - 2 : rank - 1;
         }
         if (rank == 1) {
+            c = -1; // a vector has no channels: per-channel becomes per-tensor
             r = 0;
         }
         return new LayerAxes(c, r);
