@@ -11,11 +11,17 @@ import java.util.Arrays;
  *
  * <p><b>Classes</b> are Brotli's context clustering applied to segments: segments (output
  * channels, when the layout makes each channel one segment) whose masks and values follow
- * similar statistics share a pair of Huffman codes. Starting from segments ordered by density,
- * a few Lloyd rounds move each segment to the class whose current code is cheapest for it; each
- * class count is then costed exactly (tables included) and the smallest stream wins. On
- * magnitude-pruned weights the sparsity of output channels differs widely, which one code for
- * the whole tensor cannot follow.
+ * similar statistics share a pair of Huffman codes. The search bisects: 2 classes split by
+ * density, then each class split in two (4, 8, 16), each time refined by a few Lloyd rounds in
+ * which a segment moves to the half whose code is cheaper for its masks and magnitudes; the
+ * best count is refined once over all classes. Candidates are ranked by entropy estimates
+ * (plus 5 bits of table per symbol), which cost a fraction of exact Huffman sizes. On
+ * magnitude-pruned weights the sparsity and spread of output channels differ widely, which one
+ * code for the whole tensor cannot follow; on weights requantized from an 8-bit source, each
+ * channel uses its own subset of codes, which only full magnitudes (not buckets) tell apart.
+ *
+ * <p>Cost is linear in the chunk: the analysis passes once over the bytes, and each round of
+ * the search once over each segment's distinct symbols.
  */
 final class MaskValuesEncoder {
     static final int MAX_CLASSES = 16;
@@ -45,6 +51,9 @@ final class MaskValuesEncoder {
         int segCount;
         /** Mask symbol per block, in logical order. */
         int[] masks;
+        /** The masks renumbered densely (see {@link #denseMaskIds}), and how many there are. */
+        int[] maskIds;
+        int maskIdCount;
         int[] segBlockStart;
         /** Value symbol per non-zero element, in logical order, in the chosen mode. */
         int[] values;
@@ -130,6 +139,7 @@ final class MaskValuesEncoder {
         }
         a.segBlockStart[a.segCount] = b;
         a.segValueStart[a.segCount] = v;
+        denseMaskIds(a);
 
         // Magnitudes and signs apart halve the value alphabet (smaller tables) and cost nothing
         // when signs are balanced, as for symmetric int8 weights; skewed signs keep whole bytes.
@@ -256,8 +266,35 @@ final class MaskValuesEncoder {
         return v < 4 ? 0 : 30 - Integer.numberOfLeadingZeros(v);
     }
 
+    /** The alphabet of {@link Analysis#maskIds}: what the searches histogram masks over. */
     private static int maskAlphabet(Analysis a) {
-        return 1 << a.block;
+        return a.maskIdCount;
+    }
+
+    /**
+     * Masks renumbered densely, in order of first occurrence, for blocks over 8: the searches
+     * then keep per-class histograms of the masks that occur rather than of all 2^B. Huffman code
+     * lengths do not depend on the numbering; only the exact table size does, which uses the
+     * masks themselves.
+     */
+    private static void denseMaskIds(Analysis a) {
+        if (a.block <= 8) {
+            a.maskIds = a.masks;
+            a.maskIdCount = 1 << a.block;
+            return;
+        }
+        int[] id = new int[1 << a.block];
+        java.util.Arrays.fill(id, -1);
+        int next = 0;
+        a.maskIds = new int[a.masks.length];
+        for (int i = 0; i < a.masks.length; i++) {
+            int m = a.masks[i];
+            if (id[m] < 0) {
+                id[m] = next++;
+            }
+            a.maskIds[i] = id[m];
+        }
+        a.maskIdCount = Math.max(1, next);
     }
 
     private static int valueAlphabet(Analysis a) {
@@ -283,7 +320,7 @@ final class MaskValuesEncoder {
             int segs = a.segCount;
             maskStart = new int[segs + 1];
             valueStart = new int[segs + 1];
-            int[][] mask = sparse(a.masks, a.segBlockStart, segs, 1 << a.block, maskStart);
+            int[][] mask = sparse(a.maskIds, a.segBlockStart, segs, a.maskIdCount, maskStart);
             maskSymbol = mask[0];
             maskCount = mask[1];
             int[][] value = sparse(magnitudes, a.segValueStart, segs, 128, valueStart);
@@ -554,17 +591,19 @@ final class MaskValuesEncoder {
     }
 
     private static long maskBytes(Analysis a, int[] classOf, int g, boolean exact) {
-        long[][] hist = new long[g][maskAlphabet(a)];
+        int alphabet = exact ? 1 << a.block : maskAlphabet(a);
+        int[] symbols = exact ? a.masks : a.maskIds;
+        long[][] hist = new long[g][alphabet];
         for (int k = 0; k < a.segCount; k++) {
             long[] h = hist[classOf[k]];
             for (int i = a.segBlockStart[k]; i < a.segBlockStart[k + 1]; i++) {
-                h[a.masks[i]]++;
+                h[symbols[i]]++;
             }
         }
         int limit = a.block <= 8 ? PatternStreams.BYTE_CODE_LIMIT : PatternStreams.WIDE_CODE_LIMIT;
         long size = 0;
         for (int c = 0; c < g; c++) {
-            size += section(hist[c], maskAlphabet(a), limit, exact);
+            size += section(hist[c], alphabet, limit, exact);
         }
         return size;
     }

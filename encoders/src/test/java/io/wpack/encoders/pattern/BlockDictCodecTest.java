@@ -6,6 +6,7 @@ import io.wpack.formats.WpkFormatException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -44,9 +45,9 @@ class BlockDictCodecTest extends AbstractPatternCodecTest {
         BlockDictCodec back = BlockDictCodec.fromParams(c.params());
         assertEquals(8, back.block());
         assertEquals(4096, back.entries());
-        for (Map<String, String> bad : new Map[] {Map.of(), Map.of("block", "4"), Map.of("block", "0", "entries", "4"),
+        for (Map<String, String> bad : List.<Map<String, String>>of(Map.of(), Map.of("block", "4"), Map.of("block", "0", "entries", "4"),
                 Map.of("block", "17", "entries", "4"), Map.of("block", "4", "entries", "65536"),
-                Map.of("block", "4", "entries", "0"), Map.of("block", "4", "entries", "1", "x", "y")}) {
+                Map.of("block", "4", "entries", "0"), Map.of("block", "4", "entries", "1", "x", "y"))) {
             assertThrows(WpkFormatException.class, () -> BlockDictCodec.fromParams(bad), bad.toString());
         }
     }

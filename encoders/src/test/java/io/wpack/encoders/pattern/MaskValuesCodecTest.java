@@ -5,6 +5,7 @@ import io.wpack.encoders.Codecs;
 import io.wpack.formats.WpkFormatException;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -45,8 +46,8 @@ class MaskValuesCodecTest extends AbstractPatternCodecTest {
             assertEquals(Map.of("block", Integer.toString(b)), c.params());
             assertEquals(b, MaskValuesCodec.fromParams(c.params()).block());
         }
-        for (Map<String, String> bad : new Map[] {Map.of(), Map.of("block", "0"), Map.of("block", "17"),
-                Map.of("block", "08"), Map.of("block", "x"), Map.of("block", "8", "entries", "4")}) {
+        for (Map<String, String> bad : List.<Map<String, String>>of(Map.of(), Map.of("block", "0"), Map.of("block", "17"),
+                Map.of("block", "08"), Map.of("block", "x"), Map.of("block", "8", "entries", "4"))) {
             assertThrows(WpkFormatException.class, () -> MaskValuesCodec.fromParams(bad), bad.toString());
         }
     }
