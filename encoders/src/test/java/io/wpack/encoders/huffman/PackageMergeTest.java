@@ -101,7 +101,8 @@ class PackageMergeTest {
                 kraft += Math.pow(2, -lengths[s]);
             }
         }
-        assertEquals(used == 1 ? 0.5 : 1.0, kraft, 1e-12);
+        // No symbol: no code at all; one symbol: a single 1-bit code.
+        assertEquals(used == 0 ? 0.0 : used == 1 ? 0.5 : 1.0, kraft, 1e-12);
     }
 
     static long cost(long[] counts, int[] lengths) {
