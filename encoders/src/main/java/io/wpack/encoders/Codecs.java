@@ -1,5 +1,8 @@
 package io.wpack.encoders;
 
+import io.wpack.encoders.pattern.BlockDictCodec;
+import io.wpack.encoders.pattern.MaskValuesCodec;
+
 import io.wpack.formats.WpkFormatException;
 import io.wpack.formats.proto.DType;
 
@@ -15,6 +18,9 @@ public final class Codecs {
     public static final ByteCodec LZ4 = new Lz4BlockCodec();
     public static final ByteCodec DEFLATE = new DeflateCodec();
     public static final ByteCodec XZ = new XzCodec();
+    /** Pattern codecs in a default configuration; the packer's pattern miner configures them per tensor. */
+    public static final MaskValuesCodec MASKVALUES = new MaskValuesCodec(8);
+    public static final BlockDictCodec BLOCKDICT = new BlockDictCodec(4, 4096);
     public static final ByteCodec HUFFMAN = new HuffmanCodec();
     public static final ByteCodec HUFFMAN_NZ = new HuffmanNonZeroCodec();
     /** floatplanes for 4-byte elements (fp32). */
@@ -31,7 +37,7 @@ public final class Codecs {
 
     private static final List<ByteCodec> FOR_FLOAT32 = withGeneralPurpose(HUFFMAN, FLOATPLANES_32);
     private static final List<ByteCodec> FOR_FLOAT16 = withGeneralPurpose(HUFFMAN, FLOATPLANES_16);
-    private static final List<ByteCodec> FOR_BYTES = withGeneralPurpose(HUFFMAN, HUFFMAN_NZ);
+    private static final List<ByteCodec> FOR_BYTES = withGeneralPurpose(HUFFMAN, HUFFMAN_NZ, MASKVALUES);
     private static final List<ByteCodec> FOR_OTHERS = withGeneralPurpose(HUFFMAN);
 
     private Codecs() {
@@ -53,6 +59,12 @@ public final class Codecs {
         if (FloatPlanesCodec.NAME.equals(name)) {
             return FLOATPLANES_32;
         }
+        if (MaskValuesCodec.NAME.equals(name)) {
+            return MASKVALUES;
+        }
+        if (BlockDictCodec.NAME.equals(name)) {
+            return BLOCKDICT;
+        }
         throw new WpkFormatException("unknown codec '" + name + "': the package needs a newer wpack");
     }
 
@@ -64,6 +76,12 @@ public final class Codecs {
     public static ByteCodec create(String name, Map<String, String> params) throws WpkFormatException {
         if (FloatPlanesCodec.NAME.equals(name)) {
             return FloatPlanesCodec.fromParams(params);
+        }
+        if (BlockDictCodec.NAME.equals(name)) {
+            return BlockDictCodec.fromParams(params);
+        }
+        if (MaskValuesCodec.NAME.equals(name)) {
+            return MaskValuesCodec.fromParams(params);
         }
         ByteCodec codec = byName(name);
         if (!params.isEmpty()) {

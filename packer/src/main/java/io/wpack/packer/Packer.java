@@ -15,6 +15,10 @@ import io.wpack.packer.model.ImportedModel;
 import io.wpack.packer.model.ImportedTensor;
 import io.wpack.packer.policy.LossyStage;
 import io.wpack.packer.policy.TensorPolicy;
+import io.wpack.formats.proto.DType;
+import io.wpack.patterns.CodeTensor;
+import io.wpack.patterns.PatternAnalyzer;
+import io.wpack.patterns.PatternChoice;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -188,11 +192,22 @@ public final class Packer {
                 int n = (int) Math.min(buf.length, left);
                 readFully(in, buf, n, t.name());
                 byte[] encoded;
+                byte[] ready = null;
                 if (chosen == null) {
                     // The first chunk picks the tensor's codec; most tensors are a single chunk.
-                    chosen = choose(candidatesFor(t.storedDtype()), buf, n, elemSize, candidateSizes);
+                    List<ByteCodec> candidates = candidatesFor(t.storedDtype());
+                    PatternChoice pattern = n == size ? patternChoice(t, buf, n, candidates) : null;
+                    chosen = choose(candidates, buf, n, elemSize, candidateSizes);
+                    if (pattern != null && pattern.encoded() != null) {
+                        long patternSize = pattern.encoded().length;
+                        candidateSizes.put(pattern.codec().name() + "(mined)", patternSize);
+                        if (patternSize < candidateSizes.get(chosen.name())) {
+                            chosen = pattern.codec();
+                            ready = pattern.encoded();
+                        }
+                    }
                 }
-                encoded = chosen.encode(buf, 0, n);
+                encoded = ready != null ? ready : chosen.encode(buf, 0, n);
                 if (encoded.length > n && chosen != Codecs.RAW && chunkIndex(tb) == 0) {
                     // The estimate misled us on this data: raw is never worse.
                     chosen = Codecs.RAW;
@@ -219,6 +234,39 @@ public final class Packer {
         double sparsity = lossy == null ? Double.NaN : lossy.error().sparsity();
         return new PackReport.TensorReport(t.name(), t.dtype(), t.storedDtype(), t.shape(), params, inputBytes, stored,
                 encoding, candidateSizes, scheme, sqnr, maxAbs, sparsity);
+    }
+
+    /**
+     * For int8/uint8 codes of a weight tensor, the pattern miner's pick (mask patterns and
+     * values per channel class, or a block dictionary), encoded; null when it does not apply
+     * or the caller did not allow the pattern codecs.
+     */
+    private PatternChoice patternChoice(ImportedTensor t, byte[] buf, int n, List<ByteCodec> candidates) {
+        boolean allowed = options.codecs().isEmpty() || options.codecs().contains(Codecs.MASKVALUES.name())
+                || options.codecs().contains(Codecs.BLOCKDICT.name());
+        long[] shape = t.shape();
+        if (!allowed || (t.storedDtype() != DType.I8 && t.storedDtype() != DType.U8) || shape.length < 2 || n < 256) {
+            return null;
+        }
+        int axis = shape.length - 1;
+        String r = t.metadata().getOrDefault("lossy.reduction_axis", t.metadata().get("layer.reduction_axis"));
+        if (r != null) {
+            try {
+                int a = Integer.parseInt(r);
+                if (a >= 0 && a < shape.length) {
+                    axis = a;
+                }
+            } catch (NumberFormatException e) {
+                // keep the default
+            }
+        }
+        try {
+            PatternChoice choice = PatternAnalyzer.choose(new CodeTensor(t.name(), java.util.Arrays.copyOf(buf, n),
+                    shape, axis));
+            return choice.encoded() != null ? choice : null;
+        } catch (RuntimeException e) {
+            return null; // the miner declines shapes it cannot lay out; the plain candidates still apply
+        }
     }
 
     /** Chunks up to this size are encoded with every candidate; larger ones are judged on samples. */

@@ -95,6 +95,9 @@ public final class LossyStage {
         if (axes.channelAxis() >= 0) {
             meta.put("lossy.channel_axis", Integer.toString(axes.channelAxis()));
         }
+        if (axes.reductionAxis() >= 0) {
+            meta.put("lossy.reduction_axis", Integer.toString(axes.reductionAxis()));
+        }
 
         ImportedTensor out;
         float[] reconstruction;
