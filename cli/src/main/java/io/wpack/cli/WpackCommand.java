@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 "  wpack verify model.wpk",
                 "and runtimes link the wpack loader to stream tensors out of model.wpk."
         },
-        subcommands = {PackCommand.class, InspectCommand.class, VerifyCommand.class, UnpackCommand.class,
+        subcommands = {PackCommand.class, InspectCommand.class, VerifyCommand.class, UnpackCommand.class, MineCommand.class,
                 DemoCommand.class, picocli.CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -28,6 +28,6 @@ public final class WpackCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of pack, inspect, verify, unpack, demo");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of pack, inspect, verify, unpack, mine, demo");
     }
 }

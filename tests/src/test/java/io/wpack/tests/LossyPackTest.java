@@ -258,6 +258,28 @@ class LossyPackTest {
     }
 
     @Test
+    void mineReportsPatternsForAModelAndForAPackage() throws Exception {
+        Path model = dir.resolve("m.onnx");
+        io.wpack.packer.demo.DemoModel.write(model);
+        Cli r = Cli.run("mine", model.toString(), "--prune", "magnitude:0.8", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(3, j.get("tensors").size()); // conv1, conv2, fc weights
+        for (JsonNode t : j.get("tensors")) {
+            assertEquals(0.8, t.get("sparsity").asDouble(), 0.02, t.get("name").asText());
+            assertTrue(t.get("h0").asDouble() > 0 && t.get("h0").asDouble() < 8);
+            assertTrue(t.get("shapes").size() >= 3);
+        }
+        Path pkg = dir.resolve("m.wpk");
+        assertEquals(0, Cli.run("pack", model.toString(), "-o", pkg.toString(), "--preset", "mag80-int8").exitCode());
+        Cli fromPkg = Cli.run("mine", pkg.toString());
+        assertEquals(0, fromPkg.exitCode(), fromPkg.toString());
+        assertTrue(fromPkg.out().contains("fc.weight"), fromPkg.out());
+        assertTrue(fromPkg.out().contains("order-0 bound"), fromPkg.out());
+        assertEquals(2, Cli.run("mine", model.toString(), "--quant", "fp16").exitCode());
+    }
+
+    @Test
     void badSchemesAreUsageErrors() throws Exception {
         Path model = dir.resolve("m.onnx");
         io.wpack.packer.demo.DemoModel.write(model);
