@@ -32,6 +32,27 @@ public final class ParameterIndex {
         return count;
     }
 
+    /**
+     * How many elements from {@code element} on (at least 1) share its parameter index, so that
+     * dequantizing loops can hoist the scale out of the inner loop.
+     */
+    public long runFrom(long element) {
+        switch (kind) {
+            case 0:
+                return Long.MAX_VALUE;
+            case 1:
+                return innerStride - element % innerStride;
+            default: {
+                if (innerStride > 1) {
+                    return 1;
+                }
+                long coord = element % axisLength;
+                long groupEnd = Math.min(axisLength, (coord / groupSize + 1) * groupSize);
+                return groupEnd - coord;
+            }
+        }
+    }
+
     public long of(long element) {
         switch (kind) {
             case 0:

@@ -56,11 +56,17 @@ final class ElementConverter {
         boolean signed = t.storedDtype() == DType.I8;
         boolean hasZero = q.getZeroPointsCount() > 0;
         long e = first;
+        // Runs of elements share a scale (a channel's inner block, a group): look it up once per run.
         while (in.hasRemaining()) {
-            int code = signed ? in.get() : in.get() & 0xFF;
-            int p = (int) index.of(e++);
+            int p = (int) index.of(e);
+            int run = (int) Math.min(in.remaining(), index.runFrom(e));
             int zp = hasZero ? q.getZeroPoints(p) : 0;
-            out.putFloat((float) (code - zp) * q.getScales(p));
+            float scale = q.getScales(p);
+            for (int i = 0; i < run; i++) {
+                int code = signed ? in.get() : in.get() & 0xFF;
+                out.putFloat((float) (code - zp) * scale);
+            }
+            e += run;
         }
     }
 
