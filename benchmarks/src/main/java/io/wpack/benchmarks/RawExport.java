@@ -3,6 +3,7 @@ package io.wpack.benchmarks;
 import io.wpack.formats.DTypes;
 import io.wpack.formats.TensorEntry;
 import io.wpack.loader.Representation;
+import io.wpack.loader.StreamSink;
 import io.wpack.loader.WpkPackage;
 import io.wpack.packer.model.ImportedModel;
 import io.wpack.packer.model.ImportedTensor;
@@ -78,17 +79,26 @@ public final class RawExport {
                 long[] bytes = new long[256];
                 long[][] planeHist = new long[k][256];
                 long[] index = {0};
-                StreamingSink sink = new StreamingSink(len, (b, off, l) -> {
-                    out.write(b, off, l);
-                    sha.update(b, off, l);
-                    long at = index[0];
-                    for (int j = 0; j < l; j++) {
-                        int v = b[off + j] & 0xFF;
-                        bytes[v]++;
-                        planeHist[(int) ((at + j) % k)][v]++;
+                OutputStream tap = new OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
                     }
-                    index[0] = at + l;
-                });
+
+                    @Override
+                    public void write(byte[] b, int off, int l) throws IOException {
+                        out.write(b, off, l);
+                        sha.update(b, off, l);
+                        long at = index[0];
+                        for (int j = 0; j < l; j++) {
+                            int v = b[off + j] & 0xFF;
+                            bytes[v]++;
+                            planeHist[(int) ((at + j) % k)][v]++;
+                        }
+                        index[0] = at + l;
+                    }
+                };
+                StreamSink sink = new StreamSink(tap, len);
                 try {
                     pkg.read(t, sink, rep);
                 } catch (UncheckedIOException e) {
