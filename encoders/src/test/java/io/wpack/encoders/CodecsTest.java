@@ -66,6 +66,22 @@ class CodecsTest {
     }
 
     @Test
+    void patternCodecsAreRebuiltFromTheirStageParameters() throws Exception {
+        byte[] codes = new byte[4096];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = (byte) (i % 7 == 0 ? i % 5 : 0);
+        }
+        for (ByteCodec codec : new ByteCodec[] {Codecs.MASKVALUES, Codecs.BLOCKDICT}) {
+            byte[] encoded = codec.encode(codes, 0, codes.length);
+            ByteCodec rebuilt = Codecs.create(codec.name(), codec.params());
+            java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocate(codes.length);
+            rebuilt.decode(java.nio.ByteBuffer.wrap(encoded), dst);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(codes, dst.array(), codec.name());
+            assertSame(codec, Codecs.byName(codec.name()));
+        }
+    }
+
+    @Test
     void candidatesDependOnTheElementType() {
         assertEquals(List.of("raw", "lz4", "floatplanes", "huffman", "deflate", "xz"), names(DType.F32));
         assertSame(Codecs.FLOATPLANES_32, Codecs.candidatesFor(DType.F32).get(2));
@@ -74,7 +90,7 @@ class CodecsTest {
             assertSame(Codecs.FLOATPLANES_16, Codecs.candidatesFor(half).get(2));
         }
         for (DType oneByte : new DType[] {DType.I8, DType.U8, DType.BOOL, DType.F8_E4M3, DType.F8_E5M2}) {
-            assertEquals(List.of("raw", "lz4", "huffman", "huffman-nz", "deflate", "xz"), names(oneByte));
+            assertEquals(List.of("raw", "lz4", "huffman", "huffman-nz", "deflate", "maskvalues", "xz"), names(oneByte));
         }
         for (DType other : new DType[] {DType.I32, DType.I64, DType.F64, DType.U16, DType.DTYPE_UNSPECIFIED}) {
             assertEquals(List.of("raw", "lz4", "huffman", "deflate", "xz"), names(other));
