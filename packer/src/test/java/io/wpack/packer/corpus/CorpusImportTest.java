@@ -1,5 +1,6 @@
 package io.wpack.packer.corpus;
 
+import io.wpack.packer.testing.Corpus;
 import io.wpack.formats.DTypes;
 import io.wpack.packer.model.ImportedModel;
 import io.wpack.packer.model.ImportedTensor;
@@ -42,17 +43,7 @@ class CorpusImportTest {
             "mobilefacenet_f16_compressed.npz", 139);
 
     static Path corpus() throws IOException {
-        String property = System.getProperty("wpack.corpus");
-        if (property != null && !property.isEmpty()) {
-            return Path.of(property);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path pom = dir.resolve("pom.xml");
-            if (Files.isRegularFile(pom) && Files.readString(pom).contains("<module>formats</module>")) {
-                return dir.resolve("../shared/corpus").normalize();
-            }
-        }
-        return null;
+        return Corpus.root();
     }
 
     /** The corpus files named in its README, plus any others found there, as paths relative to it. */

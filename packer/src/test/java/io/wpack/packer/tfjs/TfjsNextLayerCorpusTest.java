@@ -1,5 +1,6 @@
 package io.wpack.packer.tfjs;
 
+import io.wpack.packer.testing.Corpus;
 import io.wpack.packer.model.ImportedModel;
 import io.wpack.packer.model.ImportedTensor;
 import org.junit.jupiter.api.Test;
@@ -23,17 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class TfjsNextLayerCorpusTest {
     static Path corpus() throws IOException {
-        String property = System.getProperty("wpack.corpus");
-        if (property != null && !property.isEmpty()) {
-            return Path.of(property);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path pom = dir.resolve("pom.xml");
-            if (Files.isRegularFile(pom) && Files.readString(pom).contains("<module>formats</module>")) {
-                return dir.resolve("../shared/corpus").normalize();
-            }
-        }
-        return null;
+        return Corpus.root();
     }
 
     @Test
