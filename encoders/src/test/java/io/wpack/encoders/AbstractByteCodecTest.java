@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -126,8 +125,8 @@ abstract class AbstractByteCodecTest {
         Arbitrary<byte[]> chunk = Arbitraries.bytes().between((byte) 0, (byte) 5).array(byte[].class)
                 .ofMinSize(1).ofMaxSize(40);
         Arbitrary<byte[]> run = Combinators.combine(chunk, Arbitraries.integers().between(1, 60))
-                .as(AbstractByteCodecTest::repeat);
-        return run.list().ofMaxSize(25).map(AbstractByteCodecTest::concat);
+                .as(CorruptionSampling::repeat);
+        return run.list().ofMaxSize(25).map(CorruptionSampling::concat);
     }
 
     // ---- determinism and ranges
@@ -180,8 +179,8 @@ abstract class AbstractByteCodecTest {
             byte[] data = input.getValue();
             byte[] encoded = encode(data);
             Random random = new Random(encoded.length);
-            for (int position : positions(encoded.length, 400)) {
-                for (int value : replacements(encoded[position], encoded.length, random)) {
+            for (int position : CorruptionSampling.positions(encoded.length, 400)) {
+                for (int value : CorruptionSampling.replacements(encoded[position], encoded.length, 100, random)) {
                     byte[] changed = encoded.clone();
                     changed[position] = (byte) value;
                     String what = input.getKey() + ": byte " + position + " of " + encoded.length + " set to " + value;
@@ -201,7 +200,7 @@ abstract class AbstractByteCodecTest {
         for (Map.Entry<String, byte[]> input : corruptionInputs().entrySet()) {
             byte[] data = input.getValue();
             byte[] encoded = encode(data);
-            for (int length : positions(encoded.length, 1500)) {
+            for (int length : CorruptionSampling.positions(encoded.length, 1500)) {
                 String what = input.getKey() + ": first " + length + " of " + encoded.length + " bytes";
                 assertFalse(decodesOrRejects(Arrays.copyOf(encoded, length), data.length, what), what + " decoded");
             }
@@ -344,55 +343,4 @@ abstract class AbstractByteCodecTest {
         return inputs;
     }
 
-    /** Every index below {@code length} when there are at most {@code max}, else both ends and an even spread. */
-    private static int[] positions(int length, int max) {
-        if (length <= max) {
-            int[] all = new int[length];
-            Arrays.setAll(all, i -> i);
-            return all;
-        }
-        int ends = max / 4;
-        int[] sample = new int[max];
-        for (int i = 0; i < ends; i++) {
-            sample[i] = i;
-            sample[ends + i] = length - 1 - i;
-        }
-        int middle = max - 2 * ends;
-        for (int i = 0; i < middle; i++) {
-            sample[2 * ends + i] = ends + (int) ((long) i * (length - 2 * ends) / middle);
-        }
-        return sample;
-    }
-
-    /** Every other value for short streams, a few telling ones for long streams. */
-    private static int[] replacements(byte original, int streamLength, Random random) {
-        int old = original & 0xFF;
-        if (streamLength <= 100) {
-            int[] all = new int[255];
-            for (int v = 0, i = 0; v < 256; v++) {
-                if (v != old) {
-                    all[i++] = v;
-                }
-            }
-            return all;
-        }
-        int other = random.nextInt(255);
-        return new int[] {old ^ 0x01, old ^ 0x80, old ^ 0xFF, other >= old ? other + 1 : other};
-    }
-
-    static byte[] repeat(byte[] chunk, int times) {
-        byte[] out = new byte[chunk.length * times];
-        for (int i = 0; i < times; i++) {
-            System.arraycopy(chunk, 0, out, i * chunk.length, chunk.length);
-        }
-        return out;
-    }
-
-    static byte[] concat(List<byte[]> parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.write(part, 0, part.length);
-        }
-        return out.toByteArray();
-    }
 }

@@ -1,5 +1,6 @@
 package io.wpack.encoders.pattern;
 
+import io.wpack.encoders.CorruptionSampling;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.formats.WpkFormatException;
 import net.jqwik.api.Arbitraries;
@@ -125,8 +126,8 @@ abstract class AbstractPatternCodecTest {
         Arbitrary<byte[]> chunk = Arbitraries.bytes().between((byte) -3, (byte) 3).array(byte[].class)
                 .ofMinSize(1).ofMaxSize(20);
         Arbitrary<byte[]> run = Combinators.combine(chunk, Arbitraries.integers().between(1, 40))
-                .as(AbstractPatternCodecTest::repeat);
-        return run.list().ofMaxSize(20).map(AbstractPatternCodecTest::concat);
+                .as(CorruptionSampling::repeat);
+        return run.list().ofMaxSize(20).map(CorruptionSampling::concat);
     }
 
     // ---- determinism and ranges
@@ -174,8 +175,8 @@ abstract class AbstractPatternCodecTest {
         for (Map.Entry<String, byte[]> input : corruptionInputs().entrySet()) {
             byte[] encoded = encode(input.getValue());
             Random random = new Random(encoded.length);
-            for (int position : positions(encoded.length, 300)) {
-                for (int value : replacements(encoded[position], encoded.length, random)) {
+            for (int position : CorruptionSampling.positions(encoded.length, 300)) {
+                for (int value : CorruptionSampling.replacements(encoded[position], encoded.length, 60, random)) {
                     byte[] changed = encoded.clone();
                     changed[position] = (byte) value;
                     decodesOrRejects(changed, input.getValue().length,
@@ -190,7 +191,7 @@ abstract class AbstractPatternCodecTest {
     void everyTruncationIsRejected() throws Exception {
         for (Map.Entry<String, byte[]> input : corruptionInputs().entrySet()) {
             byte[] encoded = encode(input.getValue());
-            for (int length : positions(encoded.length, 1000)) {
+            for (int length : CorruptionSampling.positions(encoded.length, 1000)) {
                 String what = input.getKey() + ": first " + length + " of " + encoded.length + " bytes";
                 assertFalse(decodesOrRejects(Arrays.copyOf(encoded, length), input.getValue().length, what), what);
             }
@@ -301,59 +302,4 @@ abstract class AbstractPatternCodecTest {
         return inputs;
     }
 
-    private static int[] positions(int length, int max) {
-        if (length <= max) {
-            int[] all = new int[length];
-            Arrays.setAll(all, i -> i);
-            return all;
-        }
-        int ends = max / 4;
-        int[] sample = new int[max];
-        for (int i = 0; i < ends; i++) {
-            sample[i] = i;
-            sample[ends + i] = length - 1 - i;
-        }
-        int middle = max - 2 * ends;
-        for (int i = 0; i < middle; i++) {
-            sample[2 * ends + i] = ends + (int) ((long) i * (length - 2 * ends) / middle);
-        }
-        return sample;
-    }
-
-    private static int[] replacements(byte original, int streamLength, Random random) {
-        int old = original & 0xFF;
-        if (streamLength <= 60) {
-            int[] all = new int[255];
-            for (int v = 0, i = 0; v < 256; v++) {
-                if (v != old) {
-                    all[i++] = v;
-                }
-            }
-            return all;
-        }
-        int other = random.nextInt(255);
-        return new int[] {old ^ 0x01, old ^ 0x80, old ^ 0xFF, other >= old ? other + 1 : other};
-    }
-
-    static byte[] repeat(byte[] chunk, int times) {
-        byte[] out = new byte[chunk.length * times];
-        for (int i = 0; i < times; i++) {
-            System.arraycopy(chunk, 0, out, i * chunk.length, chunk.length);
-        }
-        return out;
-    }
-
-    static byte[] concat(List<byte[]> parts) {
-        int total = 0;
-        for (byte[] part : parts) {
-            total += part.length;
-        }
-        byte[] out = new byte[total];
-        int at = 0;
-        for (byte[] part : parts) {
-            System.arraycopy(part, 0, out, at, part.length);
-            at += part.length;
-        }
-        return out;
-    }
 }
