@@ -9,7 +9,6 @@ import io.wpack.packer.model.ImportedTensor;
 import io.wpack.packer.model.ModelImporters;
 import io.wpack.packer.policy.LossyStage;
 import io.wpack.packer.policy.Presets;
-import io.wpack.packer.policy.PruneSpec;
 import io.wpack.packer.policy.QuantSpec;
 import io.wpack.packer.policy.TensorPolicy;
 import io.wpack.patterns.PatternAnalyzer;
@@ -66,18 +65,14 @@ final class MineCommand extends BaseCommand {
     @Override
     void validate() {
         try {
-            if (preset != null) {
-                if (quant != null || prune != null) {
-                    throw new UsageException("give --preset or --quant/--prune, not both");
-                }
-                policy = Presets.policy(preset);
-            } else {
-                QuantSpec q = QuantSpec.parse(quant == null ? "int8:channel" : quant);
-                if (q.kind() != QuantSpec.Kind.INTEGER && q.kind() != QuantSpec.Kind.CODEBOOK) {
+            String q = quant == null && preset == null ? "int8:channel" : quant;
+            if (q != null) {
+                QuantSpec.Kind kind = QuantSpec.parse(q).kind();
+                if (kind != QuantSpec.Kind.INTEGER && kind != QuantSpec.Kind.CODEBOOK) {
                     throw new UsageException("mining needs integer or codebook codes: use --quant intN or kmeans:K");
                 }
-                policy = TensorPolicy.uniform(q, prune == null ? PruneSpec.NONE : PruneSpec.parse(prune));
             }
+            policy = Presets.fromShorthands(preset, q, prune);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

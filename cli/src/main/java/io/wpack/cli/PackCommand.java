@@ -10,8 +10,6 @@ import io.wpack.packer.model.ImportedModel;
 import io.wpack.packer.model.ModelImporter;
 import io.wpack.packer.model.ModelImporters;
 import io.wpack.packer.policy.Presets;
-import io.wpack.packer.policy.PruneSpec;
-import io.wpack.packer.policy.QuantSpec;
 import io.wpack.packer.policy.TensorPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -120,12 +118,9 @@ final class PackCommand extends BaseCommand {
             throw new UsageException("give one of --preset, --config, or --quant/--prune");
         }
         try {
-            if (preset != null) {
-                options = options.withPolicy(Presets.policy(preset));
-            } else if (quant != null || prune != null) {
-                options = options.withPolicy(TensorPolicy.uniform(
-                        quant == null ? QuantSpec.NONE : QuantSpec.parse(quant),
-                        prune == null ? PruneSpec.NONE : PruneSpec.parse(prune)));
+            TensorPolicy policy = Presets.fromShorthands(preset, quant, prune);
+            if (policy != null) {
+                options = options.withPolicy(policy);
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

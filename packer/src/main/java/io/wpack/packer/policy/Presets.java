@@ -27,6 +27,26 @@ public final class Presets {
         return m;
     }
 
+    /**
+     * The policy the CLI shorthands ask for: a preset, or {@code --quant}/{@code --prune} applied to every
+     * tensor (either may be null), or null when neither is given.
+     *
+     * @throws IllegalArgumentException for both at once, an unknown preset or a malformed scheme
+     */
+    public static TensorPolicy fromShorthands(String preset, String quant, String prune) {
+        if (preset != null) {
+            if (quant != null || prune != null) {
+                throw new IllegalArgumentException("give --preset or --quant/--prune, not both");
+            }
+            return policy(preset);
+        }
+        if (quant == null && prune == null) {
+            return null;
+        }
+        return TensorPolicy.uniform(quant == null ? QuantSpec.NONE : QuantSpec.parse(quant),
+                prune == null ? PruneSpec.NONE : PruneSpec.parse(prune));
+    }
+
     public static TensorPolicy policy(String name) {
         String[] p = PRESETS.get(name);
         if (p == null) {
