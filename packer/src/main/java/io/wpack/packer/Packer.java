@@ -208,7 +208,7 @@ public final class Packer {
                     }
                 }
                 encoded = ready != null ? ready : chosen.encode(buf, 0, n);
-                if (encoded.length > n && chosen != Codecs.RAW && chunkIndex(tb) == 0) {
+                if (encoded.length > n && chosen != Codecs.RAW && tb.getChunksCount() == 0) {
                     // The estimate misled us on this data: raw is never worse.
                     chosen = Codecs.RAW;
                     encoded = chosen.encode(buf, 0, n);
@@ -272,10 +272,6 @@ public final class Packer {
     /** Chunks up to this size are encoded with every candidate; larger ones are judged on samples. */
     static final int EXHAUSTIVE_LIMIT = 256 << 10;
     private static final int SAMPLE_SLICE = 32 << 10;
-
-    private static int chunkIndex(Tensor.Builder tb) {
-        return tb.getChunksCount();
-    }
 
     /**
      * Picks the codec with the smallest output, fastest decoder first on a tie. Small chunks
