@@ -76,13 +76,17 @@ final class ElementConverter {
         int k = q.getEntries();
         long e = first;
         while (in.hasRemaining()) {
-            int code = in.get() & 0xFF;
-            if (code >= k) {
-                throw new WpkFormatException("tensor '" + t.name() + "': codebook index " + code
-                        + " is not below the codebook size " + k);
+            int base = (int) index.of(e) * k;
+            int run = (int) Math.min(in.remaining(), index.runFrom(e));
+            for (int i = 0; i < run; i++) {
+                int code = in.get() & 0xFF;
+                if (code >= k) {
+                    throw new WpkFormatException("tensor '" + t.name() + "': codebook index " + code
+                            + " is not below the codebook size " + k);
+                }
+                out.putFloat(q.getCodebooks(base + code));
             }
-            int b = (int) index.of(e++);
-            out.putFloat(q.getCodebooks(b * k + code));
+            e += run;
         }
     }
 
