@@ -1,0 +1,85 @@
+package io.wpack.encoders.sparse;
+
+import io.wpack.formats.WpkFormatException;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Manifest stage parameters of the sparse codecs: all integers, written in a fixed order. Anything
+ * unexpected when reading is "needs a newer wpack", an out-of-range value or a shape whose size
+ * overflows an int is a corrupt stage.
+ */
+final class SparseParams {
+    static final String ROWS = "rows";
+    static final String COLS = "cols";
+    static final String BLOCK_ROWS = "blockRows";
+    static final String BLOCK_COLS = "blockCols";
+    static final String WIDTH = "width";
+
+    private SparseParams() {
+    }
+
+    /** Requires exactly the keys {@code names}. */
+    static void requireKeys(String codec, Map<String, String> params, String... names) throws WpkFormatException {
+        Set<String> expected = new HashSet<>(Arrays.asList(names));
+        if (!params.keySet().equals(expected)) {
+            throw new WpkFormatException("codec '" + codec + "' needs exactly the parameters " + Arrays.toString(names)
+                    + ", not " + params.keySet() + ": the package may need a newer wpack");
+        }
+    }
+
+    /** {@code key} as an integer in [min, max], written without sign or leading zeros. */
+    static int intParam(String codec, Map<String, String> params, String key, int min, int max)
+            throws WpkFormatException {
+        String text = params.get(key);
+        int value;
+        try {
+            value = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new WpkFormatException("codec '" + codec + "' has " + key + " '" + text + "', not an integer");
+        }
+        if (value < min || value > max || !Integer.toString(value).equals(text)) {
+            throw new WpkFormatException("codec '" + codec + "' has " + key + " '" + text + "'; this wpack knows "
+                    + min + ".." + max);
+        }
+        return value;
+    }
+
+    /** The product of {@code dims}, or WpkFormatException when it does not fit an int. */
+    static int size(String codec, int... dims) throws WpkFormatException {
+        try {
+            return product(dims);
+        } catch (ArithmeticException e) {
+            throw new WpkFormatException("codec '" + codec + "' has a shape " + Arrays.toString(dims)
+                    + " of more than 2^31 - 1 elements");
+        }
+    }
+
+    /** The product of {@code dims}, or ArithmeticException on overflow. */
+    static int product(int... dims) {
+        int size = 1;
+        for (int d : dims) {
+            size = Math.multiplyExact(size, d);
+        }
+        return size;
+    }
+
+    static void checkRange(String codec, String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(codec + " " + key + " is " + min + ".." + max + ", not " + value);
+        }
+    }
+
+    /** Parameters in the given order: name, value, name, value... */
+    static Map<String, String> ordered(Object... namesAndValues) {
+        Map<String, String> p = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            p.put((String) namesAndValues[i], String.valueOf(namesAndValues[i + 1]));
+        }
+        return java.util.Collections.unmodifiableMap(p);
+    }
+}
