@@ -11,9 +11,10 @@ import java.nio.ByteBuffer;
 /**
  * Converts a tensor into a kernel layout as its bytes arrive. It is a {@link ByteSink} of the
  * source tensor's size, so it goes wherever the loader takes a sink: {@link WpkPackage#read},
- * or {@link WpkStreamLoader.Consumer#sinkFor} for one pass over a stream. It never exposes a
- * window, so the chunk decoder hands it each decoded chunk and the tensor is never
- * materialized densely; then {@link #finish} returns the result.
+ * or {@link WpkStreamLoader.Consumer#sinkFor} for one pass over a stream. The chunk decoder
+ * hands it each decoded chunk and the tensor is never materialized densely; only where bytes
+ * land unchanged (a dense layout in the source's order and dtype) does it expose a window, so
+ * chunks decode straight into the target. Then {@link #finish} returns the result.
  *
  * <ul>
  *   <li>Dense, transposed, blocked and panel layouts scatter every element straight to its
@@ -74,7 +75,10 @@ public abstract class LayoutWriter implements ByteSink {
         return plan.sourceBytes();
     }
 
-    /** Always null: bytes must pass through {@link #write} to be converted. */
+    /**
+     * Null, so that bytes pass through {@link #write} to be converted; a layout whose target
+     * holds the source bytes unchanged returns a window into it instead.
+     */
     @Override
     public ByteBuffer window(long offset, int length) {
         return null;

@@ -17,6 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The target is written through one window over the whole sink when the sink has one
  * (arrays, single buffers up to 2 GiB), and element by element through {@link ByteSink#write}
  * otherwise, which is slow but keeps targets over 2 GiB possible.
+ *
+ * <p>Dense permutations and transposes ({@link StridedMap}) skip the general position
+ * arithmetic: the dtype is converted run by run, then blocks along the two innermost merged
+ * axes are copied with precomputed strides. When nothing moves and the dtype stays, the writer
+ * hands the decoder a {@link #window} into the target, so chunks decode straight into place as
+ * in a plain read.
  */
 final class PositionalWriter extends LayoutWriter {
     private final PositionMap map;
@@ -29,7 +35,12 @@ final class PositionalWriter extends LayoutWriter {
     private final byte[] array;
     private final ByteBuffer direct;
     private final int innermost;
+    private final StridedMap strided;
+    private final boolean windows;
     private final AtomicLong received = new AtomicLong();
+
+    /** Elements converted at a time into a staging buffer before they are placed. */
+    private static final int STAGE_ELEMENTS = 4096;
 
     PositionalWriter(LayoutPlan plan, PartSinks sinks) {
         super(plan);
@@ -60,7 +71,27 @@ final class PositionalWriter extends LayoutWriter {
             last--;
         }
         this.innermost = last;
+        this.strided = StridedMap.of(map);
+        this.windows = strided != null && strided.inOrder() && conv.isCopy();
         zeroPadding();
+    }
+
+    /**
+     * A window into the target when source bytes land there unchanged (same order, same dtype),
+     * so the decoder writes them in place; null otherwise, and for a region that is not whole
+     * elements inside the tensor ({@link #write} reports that). The decoder fills every byte of
+     * a window it asks for, so the bytes count as received here.
+     */
+    @Override
+    public ByteBuffer window(long offset, int length) {
+        if (!windows || offset < 0 || length < 0 || offset % ss != 0 || length % ss != 0 || offset + length > size()) {
+            return null;
+        }
+        ByteBuffer w = target.window(strided.base * ts + offset, length);
+        if (w != null) {
+            received.addAndGet(length);
+        }
+        return w;
     }
 
     @Override
@@ -76,9 +107,171 @@ final class PositionalWriter extends LayoutWriter {
                     + ss + "-byte elements inside the tensor's " + size() + " bytes");
         }
         ByteBuffer in = src.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        scatter(offset / ss, len / ss, in, in.position());
+        if (strided != null && (direct != null || strided.inOrder())) {
+            writeStrided(offset / ss, len / ss, in, in.position());
+        } else {
+            scatter(offset / ss, len / ss, in, in.position());
+        }
         received.addAndGet(len);
         src.position(src.limit());
+    }
+
+    /** Converts the dtype in runs, then places the target-dtype elements. */
+    private void writeStrided(long first, int count, ByteBuffer in, int ip) {
+        ByteBuffer out = direct == null ? null : direct.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        if (conv.isCopy()) {
+            place(first, count, in, ip, out);
+            return;
+        }
+        ByteBuffer staged = null;
+        for (int done = 0; done < count; ) {
+            int n = Math.min(STAGE_ELEMENTS, count - done);
+            if (out != null && strided.inOrder()) {
+                conv.convertRun(in, ip + done * ss, out, (int) ((strided.base + first + done) * ts), n);
+            } else {
+                if (staged == null) {
+                    staged = ByteBuffer.allocate(STAGE_ELEMENTS * ts).order(ByteOrder.LITTLE_ENDIAN);
+                }
+                conv.convertRun(in, ip + done * ss, staged, 0, n);
+                place(first + done, n, staged, 0, out);
+            }
+            done += n;
+        }
+    }
+
+    /**
+     * Puts {@code count} elements already in the target dtype, from {@code in[ip]}, where source
+     * elements {@code first...} go. {@code out} is the whole target, or null when the sink has no
+     * window over it (only for an in-order map, whose runs go through {@link ByteSink#write}).
+     */
+    private void place(long first, int count, ByteBuffer in, int ip, ByteBuffer out) {
+        StridedMap m = strided;
+        int es = ts;
+        if (m.inOrder()) {
+            long at = (m.base + first) * es;
+            if (out != null) {
+                ValueConverter.copyBytes(in, ip, out, (int) at, count * es);
+            } else {
+                ByteBuffer run = in.duplicate();
+                run.limit(ip + count * es).position(ip);
+                target.write(at, run);
+            }
+            return;
+        }
+        long[] dims = m.dims;
+        long[] st = m.strides;
+        int last = dims.length - 1;
+        long[] c = new long[dims.length];
+        long e = first;
+        long dst = m.base;
+        for (int a = last; a >= 0; a--) {
+            c[a] = e % dims[a];
+            e /= dims[a];
+            dst += c[a] * st[a];
+        }
+        long inner = dims[last];
+        int step = (int) (st[last] * es);
+        int n = count;
+        int p = ip;
+        while (n > 0) {
+            if (last >= 1 && c[last] == 0 && n >= inner) {
+                // Whole rows of the innermost axis: one 2-D block over the two innermost axes.
+                int rows = (int) Math.min(dims[last - 1] - c[last - 1], n / inner);
+                int cols = (int) inner;
+                int rowStep = (int) (st[last - 1] * es);
+                if (Math.abs((long) rowStep) < Math.abs((long) step)) {
+                    // Walk the block column by column, so that writes advance by the smaller stride.
+                    copyBlock(in, p, out, (int) (dst * es), es, cols, es, step, rows, cols * es, rowStep);
+                } else {
+                    copyBlock(in, p, out, (int) (dst * es), es, rows, cols * es, rowStep, cols, es, step);
+                }
+                p += rows * cols * es;
+                n -= rows * cols;
+                c[last - 1] += rows;
+                dst += rows * st[last - 1];
+                dst = carry(c, dims, st, last - 1, dst);
+            } else {
+                int run = (int) Math.min(inner - c[last], n);
+                copyBlock(in, p, out, (int) (dst * es), es, 1, 0, 0, run, es, step);
+                p += run * es;
+                n -= run;
+                c[last] += run;
+                dst += run * st[last];
+                dst = carry(c, dims, st, last, dst);
+            }
+        }
+    }
+
+    /** Wraps coordinate {@code a} if it reached its end, incrementing the axes outside it; returns the new target index. */
+    private static long carry(long[] c, long[] dims, long[] st, int a, long dst) {
+        for (int b = a; b >= 0 && c[b] == dims[b]; b--) {
+            c[b] = 0;
+            dst -= dims[b] * st[b];
+            if (b > 0) {
+                c[b - 1]++;
+                dst += st[b - 1];
+            }
+        }
+        return dst;
+    }
+
+    /**
+     * Copies an {@code outerN x innerN} block of {@code es}-byte elements; all positions and steps
+     * in bytes. One loop per element size, so the inner loop is a plain load and store.
+     */
+    private static void copyBlock(ByteBuffer in, int p, ByteBuffer out, int q, int es, int outerN, int outerIn,
+                                  int outerOut, int innerN, int innerIn, int innerOut) {
+        if (innerIn == es && innerOut == es) {
+            for (int o = 0; o < outerN; o++) {
+                ValueConverter.copyBytes(in, p + o * outerIn, out, q + o * outerOut, innerN * es);
+            }
+            return;
+        }
+        switch (es) {
+            case 4:
+                for (int o = 0; o < outerN; o++) {
+                    int ip = p + o * outerIn;
+                    int op = q + o * outerOut;
+                    for (int i = 0; i < innerN; i++) {
+                        out.putInt(op, in.getInt(ip));
+                        ip += innerIn;
+                        op += innerOut;
+                    }
+                }
+                return;
+            case 2:
+                for (int o = 0; o < outerN; o++) {
+                    int ip = p + o * outerIn;
+                    int op = q + o * outerOut;
+                    for (int i = 0; i < innerN; i++) {
+                        out.putShort(op, in.getShort(ip));
+                        ip += innerIn;
+                        op += innerOut;
+                    }
+                }
+                return;
+            case 1:
+                for (int o = 0; o < outerN; o++) {
+                    int ip = p + o * outerIn;
+                    int op = q + o * outerOut;
+                    for (int i = 0; i < innerN; i++) {
+                        out.put(op, in.get(ip));
+                        ip += innerIn;
+                        op += innerOut;
+                    }
+                }
+                return;
+            default:
+                for (int o = 0; o < outerN; o++) {
+                    int ip = p + o * outerIn;
+                    int op = q + o * outerOut;
+                    for (int i = 0; i < innerN; i++) {
+                        out.putLong(op, in.getLong(ip));
+                        ip += innerIn;
+                        op += innerOut;
+                    }
+                }
+        }
     }
 
     private void scatter(long first, long count, ByteBuffer in, int ip) {

@@ -79,6 +79,93 @@ final class ValueConverter {
         }
     }
 
+    /** Whether elements are bit copies (same dtype), so runs can move as bytes. */
+    boolean isCopy() {
+        return mode != CONVERT;
+    }
+
+    /**
+     * Converts {@code count} consecutive elements from {@code in[ip]} into consecutive places
+     * from {@code out[op]}, both absolute; neither buffer moves. Exactly what {@link #copy} does
+     * element by element, but with the dtype dispatch outside the loops: floats pass through a
+     * small float32 array, one loop to read them and one to write them.
+     */
+    void convertRun(ByteBuffer in, int ip, ByteBuffer out, int op, int count) {
+        if (mode != CONVERT) {
+            copyBytes(in, ip, out, op, count * fromSize);
+            return;
+        }
+        float[] f = new float[Math.min(count, 2048)];
+        int done = 0;
+        while (done < count) {
+            int n = Math.min(f.length, count - done);
+            readFloats(in, ip + done * fromSize, f, n);
+            writeFloats(f, n, out, op + done * toSize);
+            done += n;
+        }
+    }
+
+    /** Copies {@code len} bytes between absolute positions; neither buffer moves. */
+    static void copyBytes(ByteBuffer in, int ip, ByteBuffer out, int op, int len) {
+        if (in.hasArray() && out.hasArray()) {
+            System.arraycopy(in.array(), in.arrayOffset() + ip, out.array(), out.arrayOffset() + op, len);
+            return;
+        }
+        ByteBuffer src = in.duplicate();
+        src.limit(ip + len).position(ip);
+        ByteBuffer dst = out.duplicate();
+        dst.position(op);
+        dst.put(src);
+    }
+
+    private void readFloats(ByteBuffer in, int ip, float[] f, int n) {
+        switch (from) {
+            case F32:
+                for (int i = 0; i < n; i++) {
+                    f[i] = in.getFloat(ip + 4 * i);
+                }
+                return;
+            case F16:
+                for (int i = 0; i < n; i++) {
+                    f[i] = FloatBits.halfToFloat(in.getShort(ip + 2 * i));
+                }
+                return;
+            case BF16:
+                for (int i = 0; i < n; i++) {
+                    f[i] = FloatBits.bf16ToFloat(in.getShort(ip + 2 * i));
+                }
+                return;
+            default:
+                for (int i = 0; i < n; i++) {
+                    f[i] = readFloat(in, ip + fromSize * i, from);
+                }
+        }
+    }
+
+    private void writeFloats(float[] f, int n, ByteBuffer out, int op) {
+        switch (to) {
+            case F32:
+                for (int i = 0; i < n; i++) {
+                    out.putFloat(op + 4 * i, f[i]);
+                }
+                return;
+            case F16:
+                for (int i = 0; i < n; i++) {
+                    out.putShort(op + 2 * i, FloatBits.floatToHalf(f[i]));
+                }
+                return;
+            case BF16:
+                for (int i = 0; i < n; i++) {
+                    out.putShort(op + 2 * i, FloatBits.floatToBf16(f[i]));
+                }
+                return;
+            default:
+                for (int i = 0; i < n; i++) {
+                    writeFloat(out, op + toSize * i, to, f[i]);
+                }
+        }
+    }
+
     /** The source element as float32; the source must be a float dtype. */
     float readFloat(ByteBuffer in, int ip) {
         return readFloat(in, ip, from);

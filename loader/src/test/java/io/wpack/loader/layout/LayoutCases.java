@@ -203,6 +203,45 @@ final class LayoutCases {
         return Combinators.combine(axes, targetFor(dtype)).as(Layout.Dense::new);
     }
 
+    /**
+     * Dense layouts that move nothing in memory: no axes, the source's own order, or an order
+     * that moves only axes of size one; with every target dtype a float tensor converts to.
+     */
+    static Arbitrary<Layout> denseInOrder(long[] shape, DType dtype, String source) {
+        String names = names(shape.length, source);
+        Arbitrary<String> axes = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just("")),
+                Tuple.of(2, Arbitraries.just(names)),
+                Tuple.of(2, Arbitraries.randoms().map(random -> {
+                    // Non-unit axes keep their order; each unit axis goes to a random place among them.
+                    StringBuilder sb = new StringBuilder();
+                    List<Character> unit = new ArrayList<>();
+                    for (int i = 0; i < names.length(); i++) {
+                        if (shape[i] == 1) {
+                            unit.add(names.charAt(i));
+                        } else {
+                            sb.append(names.charAt(i));
+                        }
+                    }
+                    for (char u : unit) {
+                        sb.insert(random.nextInt(sb.length() + 1), u);
+                    }
+                    return sb.toString();
+                })));
+        Arbitrary<DType> target = isFloat(dtype)
+                ? Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(null)),
+                        Tuple.of(3, Arbitraries.of(DType.F32, DType.F16, DType.BF16)))
+                : Arbitraries.just(null);
+        return Combinators.combine(axes, target).as(Layout.Dense::new);
+    }
+
+    /** Shapes with axes of size one among the others, as 1x1 convolutions and vectors have. */
+    static Arbitrary<long[]> shapeWithUnitAxes() {
+        Arbitrary<Long> dim = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(1L)),
+                Tuple.of(3, Arbitraries.longs().between(2, 9)));
+        return Arbitraries.integers().between(1, 5).flatMap(rank -> dim.list().ofSize(rank)
+                .map(l -> l.stream().mapToLong(Long::longValue).toArray()));
+    }
+
     static Arbitrary<Layout> transposed(long[] shape, DType dtype, String source) {
         return targetFor(dtype).map(Layout.Transposed::new);
     }

@@ -66,6 +66,15 @@ class LayoutReferenceTest {
         check(c);
     }
 
+    /**
+     * Orders that move nothing, into every target dtype, usually over many chunks: the writer
+     * decodes in place or converts whole runs instead of mapping each element.
+     */
+    @Property(tries = 80)
+    void denseInSourceOrderMatchesReference(@ForAll("denseInOrderCases") LayoutCases.Case c) throws IOException {
+        check(c);
+    }
+
     @Property(tries = 40)
     void transposedMatchesReference(@ForAll("transposedCases") LayoutCases.Case c) throws IOException {
         check(c);
@@ -115,6 +124,13 @@ class LayoutReferenceTest {
     @Provide
     Arbitrary<LayoutCases.Case> denseCases() {
         return LayoutCases.cases(LayoutCases.anyShape(), LayoutCases.anyDtype(), true, LayoutCases::dense);
+    }
+
+    @Provide
+    Arbitrary<LayoutCases.Case> denseInOrderCases() {
+        Arbitrary<long[]> shapes = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(1, LayoutCases.anyShape()),
+                net.jqwik.api.Tuple.of(1, LayoutCases.shapeWithUnitAxes()));
+        return LayoutCases.cases(shapes, LayoutCases.anyDtype(), true, LayoutCases::denseInOrder);
     }
 
     @Provide

@@ -93,6 +93,40 @@ class LayoutWriterTest {
         }
     }
 
+    /** Only a layout that keeps the bytes as they are lends the decoder its target; the bytes count as received. */
+    @Test
+    void windowsOnlyWhereBytesLandUnchanged() {
+        byte[] b = LayoutCases.encode(DType.F32, values(90, 3));
+        LayoutWriter same = writer("dense:OIHW", SHAPE, DType.F32);
+        ByteBuffer w = same.window(0, 200);
+        w.put(b, 0, 200);
+        assertThrows(IllegalStateException.class, same::finish);
+        assertNull(same.window(2, 8), "not whole elements");
+        assertNull(same.window(200, 164), "past the end");
+        same.write(200, ByteBuffer.wrap(b, 200, 160));
+        assertArrayEquals(b, same.finish().part("data").bytes());
+
+        assertNull(writer("dense:OHWI", SHAPE, DType.F32).window(0, 360));
+        assertNull(writer("dense:f16", SHAPE, DType.F32).window(0, 360));
+        assertNull(writer("blocked:OIhw4i4o", SHAPE, DType.F32).window(0, 360));
+        assertTrue(writer("dense:OHWI", new long[] {6, 15, 1, 1}, DType.F32).window(0, 360) != null,
+                "on a 1x1 kernel OHWI is the stored order");
+    }
+
+    /** Axes of size one drop out and axes that stay together merge, so runs are as long as the order allows. */
+    @Test
+    void stridedMapsMergeAxesThatStayTogether() {
+        StridedMap ohwi = StridedMap.of(LayoutPlan.of(Layout.parse("dense:OHWI"), new long[] {8, 4, 3, 3}, DType.F32,
+                LayoutOptions.DEFAULTS).positions());
+        assertArrayEquals(new long[] {8, 4, 9}, ohwi.dims);
+        assertArrayEquals(new long[] {36, 1, 4}, ohwi.strides);
+        StridedMap oneByOne = StridedMap.of(LayoutPlan.of(Layout.parse("dense:HWOI"), new long[] {8, 4, 1, 1},
+                DType.F32, LayoutOptions.DEFAULTS).positions());
+        assertTrue(oneByOne.inOrder());
+        assertNull(StridedMap.of(LayoutPlan.of(Layout.parse("blocked:OIhw4o"), new long[] {8, 4, 1, 1},
+                DType.F32, LayoutOptions.DEFAULTS).positions()));
+    }
+
     @Test
     void positionalWritersRefuseSplitElements() {
         LayoutWriter w = writer("dense:OHWI", SHAPE, DType.F32);
@@ -102,7 +136,7 @@ class LayoutWriterTest {
 
     @Provide
     Arbitrary<String> anySpec() {
-        return Arbitraries.of("dense", "dense:HWIO:f16", "transposed:bf16", "blocked:OIhw2i4o", "panels:nr3:kr2",
+        return Arbitraries.of("dense", "dense:OIHW:bf16", "dense:OHWI", "dense:HWIO:f16", "transposed:bf16", "blocked:OIhw2i4o", "panels:nr3:kr2",
                 "panels:OHWI:nr4:kr1:bias", "csr", "csr:f16", "bsr:2x4", "bsr:3x1:bf16", "nm:1:3", "q8_0", "q4_0");
     }
 
@@ -190,7 +224,8 @@ class LayoutWriterTest {
     @Test
     void sinksWithoutWindowsGetTheSameBytes() {
         byte[] b = LayoutCases.encode(DType.F32, values(90, 3));
-        for (String spec : new String[] {"dense:HWIO", "blocked:OIhw4i4o:f16", "panels:nr4:kr3:bias", "transposed"}) {
+        for (String spec : new String[] {"dense:HWIO", "dense", "dense:OIHW:f16", "blocked:OIhw4i4o:f16",
+                "panels:nr4:kr3:bias", "transposed"}) {
             LayoutWriter plain = writer(spec, SHAPE, DType.F32);
             feedWhole(plain, b);
             byte[] expected = plain.finish().part("data").bytes();
