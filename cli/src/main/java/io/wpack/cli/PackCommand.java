@@ -47,6 +47,9 @@ import java.util.Locale;
                 "  and :sym (default) or :affine; kmeans takes :tensor (default) or :channel.",
                 "Pruning (--prune): none, magnitude:S, nm:N:M, block:RxC:S, bcr:RxC:S, pattern:P:S,",
                 "  filter:S, where S is the target sparsity (fraction of weights removed).",
+                "  filter:S zeroes whole output filters; with --remove-pruned-filters they leave the",
+                "  package instead, with the matching bias, BatchNorm and next-layer input channels,",
+                "  where the ONNX graph shows every reader of those channels (shapes change).",
                 "Presets (--preset): lossless, int8, int4-g32, mag50-int8, mag80-int8, kmeans16, fp16, bf16.",
                 "Config (--config FILE): JSON rules matched by tensor name, rank and size; see",
                 "  packer/POLICY.md."
@@ -86,6 +89,10 @@ final class PackCommand extends BaseCommand {
     @Option(names = "--config", paramLabel = "FILE", description = "Per-tensor rules in a JSON file (see packer/POLICY.md).")
     Path config;
 
+    @Option(names = "--remove-pruned-filters",
+            description = "With filter pruning, remove the pruned filters physically (and the bias, BatchNorm and next-layer input channels they feed) where the graph shows every reader of those channels. Changes shapes; the original shape is recorded per tensor.")
+    boolean removePrunedFilters;
+
     @Option(names = "--explain", description = "Also list every candidate codec's size per tensor.")
     boolean explain;
 
@@ -113,6 +120,7 @@ final class PackCommand extends BaseCommand {
         if (alignment < FormatVersion.MIN_ALIGNMENT) {
             throw new UsageException("--align must be at least " + FormatVersion.MIN_ALIGNMENT);
         }
+        options = options.withRemovePrunedFilters(removePrunedFilters);
         int sources = (preset != null ? 1 : 0) + (config != null ? 1 : 0) + (quant != null || prune != null ? 1 : 0);
         if (sources > 1) {
             throw new UsageException("give one of --preset, --config, or --quant/--prune");
@@ -158,6 +166,24 @@ final class PackCommand extends BaseCommand {
                         .longArray("channels", java.util.Arrays.stream(d.channels()).asLongStream().toArray()).endObject();
             }
             j.endArray();
+            if (removePrunedFilters) {
+                j.key("removed_filters").beginArray();
+                for (var r : report.removedFilters()) {
+                    j.beginObject().field("pruned", r.pruned())
+                            .longArray("filters", java.util.Arrays.stream(r.filters()).asLongStream().toArray());
+                    j.key("tensors").beginArray();
+                    for (String t : r.tensors()) {
+                        j.value(t);
+                    }
+                    j.endArray().endObject();
+                }
+                j.endArray();
+                j.key("filters_kept").beginArray();
+                for (String k : report.filtersKept()) {
+                    j.value(k);
+                }
+                j.endArray();
+            }
             out().println(j.endObject());
         } else {
             if (!quiet) {
@@ -169,6 +195,13 @@ final class PackCommand extends BaseCommand {
                 out().printf(Locale.ROOT, "filter pruning of %s leaves %d input channels of %s (axis %d) dead: %s%n",
                         d.pruned(), d.channels().length, d.consumer(), d.axis(),
                         java.util.Arrays.toString(d.channels()));
+            }
+            for (var r : report.removedFilters()) {
+                out().printf(Locale.ROOT, "removed %d pruned filters of %s, and their channels in %s%n",
+                        r.filters().length, r.pruned(), String.join(", ", r.tensors().subList(1, r.tensors().size())));
+            }
+            for (String k : report.filtersKept()) {
+                out().printf(Locale.ROOT, "filters zeroed, not removed: %s%n", k);
             }
         }
         return ExitCode.OK;

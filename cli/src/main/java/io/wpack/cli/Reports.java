@@ -35,8 +35,15 @@ final class Reports {
             Map<String, String> m = t.metadata();
             String quant = m.get("lossy.quant");
             String prune = m.get("lossy.prune");
+            if ((prune == null || prune.equals("none")) && m.containsKey("prune.filters_removed")) {
+                prune = m.get("prune.filters_removed"); // the filters left the tensor before it was quantized
+                quant = quant == null ? "none" : quant;
+            }
             String scheme = quant == null ? "lossless"
                     : (prune == null || prune.equals("none") ? quant : prune + "+" + quant);
+            if (m.containsKey("prune.original_shape")) {
+                scheme += ", cut from [" + m.get("prune.original_shape") + "]";
+            }
             return new Row(t.name(), DTypes.displayName(t.dtype()), DTypes.displayName(t.storedDtype()), t.shape(),
                     t.elementCount(), t.logicalBytes(), t.encodedBytes(), t.encodingName(), Map.of(), scheme,
                     number(m.get("error.sqnr_db"), Double.POSITIVE_INFINITY), number(m.get("error.max_abs"), 0),

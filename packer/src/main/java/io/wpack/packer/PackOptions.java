@@ -15,8 +15,11 @@ import java.util.List;
  * @param policy     which tensors to prune and quantize, and how; lossless unless asked
  * @param codecs     codec names the packer may use; empty means every candidate suited to each tensor's element type.
  *                   The smallest output wins; ties go to the faster decoder
+ * @param removePrunedFilters remove filter-pruned channels physically where the graph allows it, changing
+ *                   shapes (see {@link io.wpack.packer.policy.FilterRemoval}); otherwise they are zeroed
  */
-public record PackOptions(int alignment, int chunkBytes, List<String> codecs, TensorPolicy policy) {
+public record PackOptions(int alignment, int chunkBytes, List<String> codecs, TensorPolicy policy,
+                          boolean removePrunedFilters) {
     public static final int DEFAULT_CHUNK_BYTES = 16 << 20;
     public static final List<String> DEFAULT_CODECS = List.of();
 
@@ -35,6 +38,10 @@ public record PackOptions(int alignment, int chunkBytes, List<String> codecs, Te
         }
     }
 
+    public PackOptions(int alignment, int chunkBytes, List<String> codecs, TensorPolicy policy) {
+        this(alignment, chunkBytes, codecs, policy, false);
+    }
+
     public PackOptions(int alignment, int chunkBytes, List<String> codecs) {
         this(alignment, chunkBytes, codecs, TensorPolicy.lossless());
     }
@@ -44,18 +51,22 @@ public record PackOptions(int alignment, int chunkBytes, List<String> codecs, Te
     }
 
     public PackOptions withAlignment(int a) {
-        return new PackOptions(a, chunkBytes, codecs, policy);
+        return new PackOptions(a, chunkBytes, codecs, policy, removePrunedFilters);
     }
 
     public PackOptions withChunkBytes(int c) {
-        return new PackOptions(alignment, c, codecs, policy);
+        return new PackOptions(alignment, c, codecs, policy, removePrunedFilters);
     }
 
     public PackOptions withCodecs(List<String> c) {
-        return new PackOptions(alignment, chunkBytes, c, policy);
+        return new PackOptions(alignment, chunkBytes, c, policy, removePrunedFilters);
     }
 
     public PackOptions withPolicy(TensorPolicy p) {
-        return new PackOptions(alignment, chunkBytes, codecs, p);
+        return new PackOptions(alignment, chunkBytes, codecs, p, removePrunedFilters);
+    }
+
+    public PackOptions withRemovePrunedFilters(boolean remove) {
+        return new PackOptions(alignment, chunkBytes, codecs, policy, remove);
     }
 }

@@ -5,9 +5,14 @@ import io.wpack.formats.proto.DType;
 import java.util.List;
 import java.util.Map;
 
-/** What a pack run did, per tensor and in total. */
+/**
+ * What a pack run did, per tensor and in total. {@code removedFilters} lists the layers whose pruned filters
+ * left the package ({@code --remove-pruned-filters}); {@code filtersKept} the filter-pruned weights that kept
+ * their shape under that option, with the reason.
+ */
 public record PackReport(Map<String, String> metadata, List<TensorReport> tensors, long inputBytes,
-                         long outputBytes, List<DeadChannels> deadChannels) {
+                         long outputBytes, List<DeadChannels> deadChannels,
+                         List<io.wpack.packer.policy.FilterRemoval.Removed> removedFilters, List<String> filtersKept) {
 
     /**
      * Filter pruning removed {@code filters} of {@code pruned}; the graph says those outputs feed input
@@ -27,6 +32,11 @@ public record PackReport(Map<String, String> metadata, List<TensorReport> tensor
     public record TensorReport(String name, DType dtype, DType storedDtype, long[] shape, long params,
                                long inputBytes, long storedBytes, String encoding, Map<String, Long> candidates,
                                String scheme, double sqnrDb, double maxAbsError, double sparsity) {
+        public TensorReport withScheme(String s) {
+            return new TensorReport(name, dtype, storedDtype, shape, params, inputBytes, storedBytes, encoding,
+                    candidates, s, sqnrDb, maxAbsError, sparsity);
+        }
+
         public double bitsPerWeight() {
             return params == 0 ? 0 : storedBytes * 8.0 / params;
         }

@@ -13,7 +13,9 @@ import io.wpack.formats.proto.Stage;
 import io.wpack.formats.proto.Tensor;
 import io.wpack.packer.model.ImportedModel;
 import io.wpack.packer.model.ImportedTensor;
+import io.wpack.packer.policy.FilterRemoval;
 import io.wpack.packer.policy.LossyStage;
+import io.wpack.packer.policy.PruneSpec;
 import io.wpack.packer.policy.TensorPolicy;
 import io.wpack.formats.proto.DType;
 import io.wpack.patterns.CodeTensor;
@@ -75,6 +77,7 @@ public final class Packer {
         model.metadata().forEach((k, v) -> manifest.addMetadata(KeyValue.newBuilder().setKey(k).setValue(v)));
         List<PackReport.TensorReport> reports = new ArrayList<>();
         List<PackReport.DeadChannels> dead = new ArrayList<>();
+        FilterRemoval removal;
         long done = 0;
         try (PackageWriter writer = new PackageWriter(output, options.alignment())) {
             int index = 0;
@@ -84,14 +87,35 @@ public final class Packer {
                 decisions.add(options.policy().decide(t));
             }
             Map<String, Double> global = LossyStage.globalSparsities(model.tensors(), decisions);
-            for (ImportedTensor t : model.tensors()) {
-                long inputBytes = t.data().byteSize();
+            for (int i = 0; i < decisions.size(); i++) {
+                String name = model.tensors().get(i).name();
+                if (global.containsKey(name)) {
+                    TensorPolicy.Decision d = decisions.get(i);
+                    decisions.set(i, d.withPrune(d.prune().withTensorSparsity(global.get(name))));
+                }
+            }
+            removal = options.removePrunedFilters()
+                    ? FilterRemoval.plan(model.tensors(), decisions, source) : FilterRemoval.none();
+            for (ImportedTensor original : model.tensors()) {
+                long inputBytes = original.data().byteSize();
+                ImportedTensor t = removal.apply(original);
                 TensorPolicy.Decision decision = decisions.get(index);
-                if (global.containsKey(t.name())) {
-                    decision = decision.withPrune(decision.prune().withTensorSparsity(global.get(t.name())));
+                if (removal.removesFiltersOf(t.name())) {
+                    decision = decision.withPrune(PruneSpec.NONE); // the pruned filters are gone already
                 }
                 LossyStage.Result lossy = decision.isLossless() ? null : LossyStage.apply(t, decision, source);
-                reports.add(packTensor(lossy == null ? t : lossy.tensor(), writer, manifest, inputBytes, lossy));
+                PackReport.TensorReport report = packTensor(lossy == null ? t : lossy.tensor(), writer, manifest,
+                        inputBytes, lossy);
+                if (t != original) {
+                    String scheme = report.scheme();
+                    String filters = t.metadata().get("prune.filters_removed");
+                    if (filters != null) {
+                        scheme = filters + (lossy == null ? "" : "+" + scheme);
+                    }
+                    report = report.withScheme(scheme + ", cut from ["
+                            + t.metadata().get("prune.original_shape") + "]");
+                }
+                reports.add(report);
                 if (lossy != null && lossy.removedFilters() != null && lossy.removedFilters().length > 0) {
                     deadChannels(t, lossy.removedFilters(), dead);
                 }
@@ -108,7 +132,8 @@ public final class Packer {
             writer.finish(manifest.build());
         }
         long outputBytes = java.nio.file.Files.size(output);
-        return new PackReport(model.metadata(), reports, total, outputBytes, List.copyOf(dead));
+        return new PackReport(model.metadata(), reports, total, outputBytes, List.copyOf(dead), removal.removed(),
+                removal.kept());
     }
 
     /** The consumers that the importer found for a filter-pruned weight: their matching input channels are dead. */

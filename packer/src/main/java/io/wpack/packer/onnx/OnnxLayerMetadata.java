@@ -112,6 +112,8 @@ final class OnnxLayerMetadata {
     }
 
     private final Map<String, List<Use>> usesByName = new HashMap<>();
+    /** Values a graph (or subgraph) returns: channels that leave the graph cannot be removed. */
+    private final Set<String> graphOutputs = new HashSet<>();
     /** The node producing each value. */
     private final Map<String, NodeProto> producers = new HashMap<>();
     /** Shapes of the initializers and Constant tensors: the names that are weights. */
@@ -123,6 +125,9 @@ final class OnnxLayerMetadata {
     }
 
     private void collect(GraphProto graph) {
+        for (var output : graph.getOutputList()) {
+            graphOutputs.add(output.getName());
+        }
         for (TensorProto t : graph.getInitializerList()) {
             weightDims.putIfAbsent(t.getName(), t.getDimsList());
         }
@@ -170,7 +175,8 @@ final class OnnxLayerMetadata {
                 break;
             }
         }
-        List<NextWeight> next = nextWeights(consumers, shape.length);
+        Cone cone = new Cone();
+        List<NextWeight> next = nextWeights(consumers, shape, cone);
         if (!next.isEmpty()) {
             first.put("layer.next_weights", next.stream().map(NextWeight::name).collect(Collectors.joining(",")));
             first.put("layer.next_input_axis",
@@ -180,16 +186,33 @@ final class OnnxLayerMetadata {
                         next.stream().map(n -> Boolean.toString(n.depthwise)).collect(Collectors.joining(",")));
             }
         }
+        if (consumers.size() == 1 && outputLayout(consumers.get(0), shape.length) != null && cone.closed
+                && !next.isEmpty()) {
+            Use layer = consumers.get(0);
+            String bias = biasOf(layer, shape);
+            if (bias != null || layer.node.getInputCount() < 3 || layer.node.getInput(2).isEmpty()) {
+                first.put("layer.removable", "true");
+                if (bias != null) {
+                    first.put("layer.bias", bias);
+                }
+                if (!cone.channelParams.isEmpty()) {
+                    first.put("layer.channel_params", String.join(",", cone.channelParams));
+                }
+            }
+        }
         return first;
     }
 
     /** The next weights of every consumer that is a layer with this weight as its filter, merged in graph order. */
-    private List<NextWeight> nextWeights(List<Use> consumers, int rank) {
+    private List<NextWeight> nextWeights(List<Use> consumers, long[] shape, Cone cone) {
+        int rank = shape.length;
         Map<String, NextWeight> byName = new LinkedHashMap<>();
         for (Use use : consumers) {
             ChannelLayout layout = outputLayout(use, rank);
             if (layout != null) {
-                for (NextWeight n : walk(use.node.getOutput(0), layout)) {
+                boolean transB = intAttribute(use.node, "transB", 0) != 0;
+                int channelAxis = weightAxes(use.node.getOpType(), use.slot, rank, transB)[0];
+                for (NextWeight n : walk(use.node.getOutput(0), layout, shape[channelAxis], rank, cone)) {
                     byName.putIfAbsent(n.name, n);
                 }
             }
@@ -227,28 +250,50 @@ final class OnnxLayerMetadata {
         }
     }
 
+    /**
+     * What removing channels physically would have to touch, gathered during the walks: whether
+     * every reader of the channels is known ({@code closed}), and the per-channel weights of the
+     * ops in between (BatchNormalization's four, PRelu's slope, a weight added or multiplied).
+     */
+    private static final class Cone {
+        boolean closed = true;
+        final List<String> channelParams = new ArrayList<>();
+    }
+
     /** Follows {@code start} forward through channel-preserving ops, breadth first, to the next layers. */
-    private List<NextWeight> walk(String start, ChannelLayout layout) {
+    private List<NextWeight> walk(String start, ChannelLayout layout, long channels, int outRank, Cone cone) {
         List<NextWeight> found = new ArrayList<>();
         Set<String> seen = new HashSet<>(List.of(start));
         List<String> frontier = List.of(start);
         for (int hop = 0; hop <= MAX_HOPS && !frontier.isEmpty(); hop++) {
             List<String> following = new ArrayList<>();
             for (String value : frontier) {
+                if (graphOutputs.contains(value)) {
+                    cone.closed = false;
+                }
                 for (Use use : usesByName.getOrDefault(value, List.of())) {
                     NodeProto node = use.node;
                     if (use.slot != 0 || !isDefaultDomain(node)) {
+                        cone.closed = false;
                         continue;
                     }
                     if (CHANNEL_PRESERVING.contains(node.getOpType())) {
                         String out = node.getOutputCount() >= 1 ? node.getOutput(0) : "";
                         if (hop < MAX_HOPS && !out.isEmpty() && seen.add(out)) {
                             following.add(out);
+                        } else if (hop >= MAX_HOPS || out.isEmpty()) {
+                            cone.closed = false;
                         }
+                        channelParams(node, layout, channels, outRank, cone);
                     } else {
                         NextWeight next = nextWeight(use, layout);
-                        if (next != null) {
+                        if (next != null && !next.depthwise) {
                             found.add(next);
+                        } else {
+                            if (next != null) {
+                                found.add(next);
+                            }
+                            cone.closed = false;
                         }
                     }
                 }
@@ -256,6 +301,101 @@ final class OnnxLayerMetadata {
             frontier = following;
         }
         return found;
+    }
+
+    /**
+     * Records the per-channel weights of a channel-preserving op for removal; an operand that is
+     * not a weight with one value per channel (a residual branch, a full-shape tensor) opens the cone.
+     */
+    private void channelParams(NodeProto node, ChannelLayout layout, long channels, int outRank, Cone cone) {
+        String op = node.getOpType();
+        int from;
+        int to;
+        switch (op) {
+            case "BatchNormalization":
+                from = 1;
+                to = 4;
+                break;
+            case "PRelu":
+            case "Add":
+            case "Mul":
+                from = 1;
+                to = 1;
+                break;
+            default:
+                return; // Clip's min and max are scalars; the rest take one input
+        }
+        for (int i = from; i <= to; i++) {
+            if (i >= node.getInputCount() || node.getInput(i).isEmpty()) {
+                if (!op.equals("BatchNormalization")) {
+                    cone.closed = false;
+                }
+                continue;
+            }
+            String w = weightName(node.getInput(i));
+            if (w == null) {
+                cone.closed = false;
+                continue;
+            }
+            List<Long> dims = weightDims.get(w);
+            int axis = op.equals("BatchNormalization")
+                    ? (dims.size() == 1 && dims.get(0) == channels ? 0 : -1)
+                    : perChannelAxis(dims, layout, channels, outRank);
+            if (axis == -2) {
+                continue; // a scalar broadcasts to every channel
+            }
+            if (axis < 0) {
+                cone.closed = false;
+            } else if (!cone.channelParams.contains(w + ":" + axis)) {
+                cone.channelParams.add(w + ":" + axis);
+            }
+        }
+    }
+
+    /**
+     * The axis of {@code dims} that holds one value per channel when broadcast against the layer
+     * output (numpy rules: aligned on the right): -2 when every dim is 1 (a scalar), -1 when it is
+     * not per channel. Conv outputs hold channels on axis 1 of {@code outRank}; MatMul and Gemm on the last.
+     */
+    static int perChannelAxis(List<Long> dims, ChannelLayout layout, long channels, int outRank) {
+        int axis = -2;
+        for (int i = 0; i < dims.size(); i++) {
+            if (dims.get(i) == 1) {
+                continue;
+            }
+            if (dims.get(i) != channels || axis != -2) {
+                return -1;
+            }
+            axis = i;
+        }
+        if (axis == -2) {
+            return -2;
+        }
+        int outAxis = axis + (layout == ChannelLayout.FIRST ? outRank - dims.size() : 0);
+        if (layout == ChannelLayout.FIRST) {
+            return outAxis == 1 ? axis : -1;
+        }
+        return axis == dims.size() - 1 ? axis : -1;
+    }
+
+    /** The layer's bias weight when it has one value per output channel, else null. */
+    private String biasOf(Use layer, long[] shape) {
+        NodeProto node = layer.node;
+        if (node.getInputCount() < 3 || node.getInput(2).isEmpty()) {
+            return null;
+        }
+        String op = node.getOpType();
+        if (!op.equals("Conv") && !op.equals("ConvTranspose") && !op.equals("Gemm")) {
+            return null;
+        }
+        String w = weightName(node.getInput(2));
+        if (w == null) {
+            return null;
+        }
+        List<Long> dims = weightDims.get(w);
+        boolean transB = intAttribute(node, "transB", 0) != 0;
+        long channels = shape[weightAxes(op, layer.slot, shape.length, transB)[0]];
+        return dims.size() == 1 && dims.get(0) == channels ? w : null;
     }
 
     /** The weight of the layer whose data input {@code use} is, with the axis it reads channels on; or null. */

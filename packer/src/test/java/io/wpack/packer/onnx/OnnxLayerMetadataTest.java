@@ -129,7 +129,8 @@ class OnnxLayerMetadataTest {
         Map<String, Map<String, String>> meta = importGraph(g);
         assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "1", "layer.transA", "0",
                 "layer.transB", "1", "layer.channel_axis", "0", "layer.reduction_axis", "1",
-                "layer.next_weights", "fc2.w", "layer.next_input_axis", "0"), meta.get("fc1.w"));
+                "layer.next_weights", "fc2.w", "layer.next_input_axis", "0", "layer.removable", "true",
+                "layer.bias", "fc1.b"), meta.get("fc1.w"));
         assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "2", "layer.transA", "0",
                 "layer.transB", "1"), meta.get("fc1.b"));
         assertMetadata(initializer("layer.op", "Gemm", "layer.input_index", "1", "layer.transA", "0",
@@ -296,7 +297,8 @@ class OnnxLayerMetadataTest {
                 .addNode(node("Conv", List.of("r", "c2.w"), "y"))
                 .build();
         Map<String, Map<String, String>> meta = importGraph(g);
-        assertMetadata(convWith("layer.next_weights", "c2.w", "layer.next_input_axis", "1"), meta.get("c1.w"));
+        assertMetadata(convWith("layer.next_weights", "c2.w", "layer.next_input_axis", "1",
+                "layer.removable", "true", "layer.bias", "c1.b"), meta.get("c1.w"));
         // Only the filter carries the keys, and the last layer has no next.
         assertMetadata(initializer("layer.op", "Conv", "layer.input_index", "2"), meta.get("c1.b"));
         assertMetadata(convWith(), meta.get("c2.w"));
@@ -314,8 +316,8 @@ class OnnxLayerMetadataTest {
                 .addNode(node("MaxPool", List.of("n"), "p", intAttr("ceil_mode", 0)))
                 .addNode(node("Gemm", List.of("p", "fc.w"), "y", intAttr("transB", 1)))
                 .build();
-        assertMetadata(convWith("layer.next_weights", "fc.w", "layer.next_input_axis", "1"),
-                importGraph(g).get("conv.w"));
+        assertMetadata(convWith("layer.next_weights", "fc.w", "layer.next_input_axis", "1", "layer.removable", "true",
+                "layer.channel_params", "bn.scale:0,bn.bias:0,bn.mean:0,bn.var:0"), importGraph(g).get("conv.w"));
     }
 
     @Test
@@ -400,6 +402,47 @@ class OnnxLayerMetadataTest {
     }
 
     @Test
+    void removableOnlyWhenEveryReaderOfTheChannelsIsKnown() throws IOException {
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(weight("a.w", 8, 3, 1, 1)).addInitializer(weight("a.b", 8))
+                .addInitializer(weight("gain", 1, 8, 1, 1)).addInitializer(weight("shift", 8, 1, 1))
+                .addInitializer(weight("slope", 8, 1, 1)).addInitializer(weight("scalar", 1))
+                .addInitializer(weight("b.w", 8, 8, 1, 1))
+                .addInitializer(weight("c.w", 8, 8, 1, 1))
+                .addInitializer(weight("d.w", 8, 8, 1, 1))
+                .addInitializer(weight("e.w", 8, 8, 1, 1))
+                .addInitializer(weight("full", 8, 4, 4))
+                .addInitializer(weight("f.w", 8, 8, 1, 1))
+                // a: per-channel Mul, Add and PRelu and a scalar Mul on the way to b: removable.
+                .addNode(node("Conv", List.of("x", "a.w", "a.b"), "a"))
+                .addNode(node("Mul", List.of("a", "gain"), "a1"))
+                .addNode(node("Add", List.of("a1", "shift"), "a2"))
+                .addNode(node("PRelu", List.of("a2", "slope"), "a3"))
+                .addNode(node("Mul", List.of("a3", "scalar"), "a4"))
+                .addNode(node("Conv", List.of("a4", "b.w"), "b"))
+                // b's output is added to a residual branch: not removable.
+                .addNode(node("Add", List.of("b", "x"), "r"))
+                .addNode(node("Conv", List.of("r", "c.w"), "c"))
+                // c's output is also a graph output: not removable.
+                .addNode(node("Conv", List.of("c", "d.w"), "d"))
+                // d's output is added to a full-shape weight, not one value per channel: not removable.
+                .addNode(node("Add", List.of("d", "full"), "d1"))
+                .addNode(node("Conv", List.of("d1", "e.w"), "e"))
+                // e feeds a depthwise layer: not removable.
+                .addNode(node("Conv", List.of("e", "f.w"), "f", intAttr("group", 8)))
+                .addOutput(io.wpack.packer.onnx.proto.ValueInfoProto.newBuilder().setName("c"))
+                .build();
+        Map<String, Map<String, String>> meta = importGraph(g);
+        assertEquals("true", meta.get("a.w").get("layer.removable"));
+        assertEquals("a.b", meta.get("a.w").get("layer.bias"));
+        assertEquals("gain:1,shift:0,slope:0", meta.get("a.w").get("layer.channel_params"));
+        for (String closedOff : List.of("b.w", "c.w", "d.w", "e.w")) {
+            assertEquals(null, meta.get(closedOff).get("layer.removable"), closedOff);
+            assertEquals(null, meta.get(closedOff).get("layer.channel_params"), closedOff);
+        }
+    }
+
+    @Test
     void walksAreBoundedAndEndOnCycles() throws IOException {
         GraphProto.Builder g = GraphProto.newBuilder()
                 .addInitializer(weight("near", 8, 3, 1, 1))
@@ -421,9 +464,11 @@ class OnnxLayerMetadataTest {
         g.addNode(node("Relu", List.of("l2"), "l1"));
         g.addNode(node("Conv", List.of("l2", "end"), "y3"));
         Map<String, Map<String, String>> meta = importGraph(g.build());
-        assertMetadata(convWith("layer.next_weights", "end", "layer.next_input_axis", "1"), meta.get("near"));
+        assertMetadata(convWith("layer.next_weights", "end", "layer.next_input_axis", "1", "layer.removable", "true"),
+                meta.get("near"));
         assertMetadata(convWith(), meta.get("far"));
-        assertMetadata(convWith("layer.next_weights", "end", "layer.next_input_axis", "1"), meta.get("looped"));
+        assertMetadata(convWith("layer.next_weights", "end", "layer.next_input_axis", "1", "layer.removable", "true"),
+                meta.get("looped"));
     }
 
     /**
