@@ -2,6 +2,11 @@ package io.wpack.encoders;
 
 import io.wpack.encoders.pattern.BlockDictCodec;
 import io.wpack.encoders.pattern.MaskValuesCodec;
+import io.wpack.encoders.sparse.BcrCodec;
+import io.wpack.encoders.sparse.BsrCodec;
+import io.wpack.encoders.sparse.CsrCodec;
+import io.wpack.encoders.sparse.KernelPatternCodec;
+import io.wpack.encoders.sparse.NmCodec;
 
 import io.wpack.formats.WpkFormatException;
 import io.wpack.formats.proto.DType;
@@ -82,6 +87,22 @@ public final class Codecs {
         }
         if (MaskValuesCodec.NAME.equals(name)) {
             return MaskValuesCodec.fromParams(params);
+        }
+        // Sparse storage: the shape is a parameter, so they have no default for byName.
+        if (CsrCodec.NAME.equals(name)) {
+            return CsrCodec.fromParams(params);
+        }
+        if (BsrCodec.NAME.equals(name)) {
+            return BsrCodec.fromParams(params);
+        }
+        if (BcrCodec.NAME.equals(name)) {
+            return BcrCodec.fromParams(params);
+        }
+        if (NmCodec.NAME.equals(name)) {
+            return NmCodec.fromParams(params);
+        }
+        if (KernelPatternCodec.NAME.equals(name)) {
+            return KernelPatternCodec.fromParams(params);
         }
         ByteCodec codec = byName(name);
         if (!params.isEmpty()) {

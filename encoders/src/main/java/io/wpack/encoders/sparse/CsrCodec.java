@@ -134,7 +134,8 @@ public final class CsrCodec implements ByteCodec {
     /**
      * Decodes {@code src}'s remaining bytes as a stream of this codec and hands every row to
      * {@code visitor}, in order. The whole stream is checked before the first call, so a visitor
-     * sees nothing of a stream that is rejected. On success {@code src} is consumed.
+     * sees nothing of a stream that is rejected. Memory is bounded by the codec's shape (check it
+     * against the manifest's decoded length before calling). On success {@code src} is consumed.
      *
      * @throws WpkFormatException if {@code src} is not a valid stream for this codec's shape
      */
