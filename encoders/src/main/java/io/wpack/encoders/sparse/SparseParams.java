@@ -53,17 +53,21 @@ final class SparseParams {
     static int size(String codec, int... dims) throws WpkFormatException {
         try {
             return product(dims);
-        } catch (ArithmeticException e) {
+        } catch (IllegalArgumentException e) {
             throw new WpkFormatException("codec '" + codec + "' has a shape " + Arrays.toString(dims)
                     + " of more than 2^31 - 1 elements");
         }
     }
 
-    /** The product of {@code dims}, or ArithmeticException on overflow. */
+    /** The product of {@code dims}, or IllegalArgumentException when it does not fit an int. */
     static int product(int... dims) {
         int size = 1;
-        for (int d : dims) {
-            size = Math.multiplyExact(size, d);
+        try {
+            for (int d : dims) {
+                size = Math.multiplyExact(size, d);
+            }
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(dims) + " has more than 2^31 - 1 elements", e);
         }
         return size;
     }

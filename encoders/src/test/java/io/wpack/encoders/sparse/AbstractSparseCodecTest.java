@@ -1,6 +1,7 @@
 package io.wpack.encoders.sparse;
 
 import io.wpack.encoders.ByteCodec;
+import io.wpack.encoders.Codecs;
 import io.wpack.encoders.CorruptionSampling;
 import io.wpack.formats.WpkFormatException;
 import net.jqwik.api.ForAll;
@@ -164,6 +165,7 @@ abstract class AbstractSparseCodecTest {
         Case c = newCase(12, 34, 3);
         ByteCodec rebuilt = fromParams(c.codec.params());
         assertEquals(c.codec.params(), rebuilt.params());
+        assertEquals(c.codec.params(), Codecs.create(c.codec.name(), c.codec.params()).params());
         byte[] data = structured(c, 0.5, new Random(6));
         assertArrayEquals(c.codec.encode(data, 0, data.length), rebuilt.encode(data, 0, data.length));
 
