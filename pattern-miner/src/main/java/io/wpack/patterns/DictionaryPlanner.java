@@ -31,15 +31,17 @@ public final class DictionaryPlanner {
         long[] literalHist = tensor.histogram();
         long[] dictHist = new long[256];
         int limit = Math.min(MAX_ENTRIES, values.distinct());
-        long[] indexCounts = new long[limit + 1];
         long covered = 0;
+        // The index code's entropy kept as sum c·ln c over the entries so far, so that each step
+        // costs the same whatever K (a pass over the index counts per step grew with K).
+        double entriesCLnC = 0;
         double best = Double.MAX_VALUE;
         int bestK = 0;
         int next = 0;
         for (int k = 0; k <= limit; k++) {
             if (k == next || k == limit) {
-                indexCounts[k] = blocks - covered;
-                double bits = 32 + code(dictHist, 256) + code(indexCounts, k + 1) + code(literalHist, 256);
+                double bits = 32 + code(dictHist, 256) + indexCode(blocks, blocks - covered, k, entriesCLnC)
+                        + code(literalHist, 256);
                 if (bits < best) {
                     best = bits;
                     bestK = k;
@@ -50,7 +52,7 @@ public final class DictionaryPlanner {
                 break;
             }
             int c = values.count(k);
-            indexCounts[k] = c;
+            entriesCLnC += c * Math.log(c);
             covered += c;
             byte[] entry = values.entry(k);
             for (byte x : entry) {
@@ -63,6 +65,20 @@ public final class DictionaryPlanner {
             System.arraycopy(values.entry(k), 0, entries, k * b, b);
         }
         return new PatternPlan(shape, CodecLayouts.columnsFor(tensor, shape), bestK, entries, best);
+    }
+
+    /**
+     * {@link #code} of the index symbols: K entries whose counts give {@code entriesCLnC} (sum
+     * c·ln c) and the escape symbol's {@code escapes}, over {@code blocks} symbols in all.
+     */
+    static double indexCode(long blocks, long escapes, int k, double entriesCLnC) {
+        if (blocks <= 0) {
+            return 8;
+        }
+        double cLnC = entriesCLnC + (escapes > 0 ? escapes * Math.log(escapes) : 0);
+        int symbols = k + (escapes > 0 ? 1 : 0);
+        double bits = Math.max(0, blocks * Math.log(blocks) - cLnC) / Math.log(2);
+        return bits + 8 + TABLE_BITS_PER_SYMBOL * (symbols > 1 ? symbols : 0);
     }
 
     /** Order-0 bits of a histogram plus its table. */

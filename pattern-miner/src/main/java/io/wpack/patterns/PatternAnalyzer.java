@@ -49,7 +49,7 @@ public final class PatternAnalyzer {
         List<PatternReport.ShapeStats> shapes = new ArrayList<>();
         List<PatternReport.SchemeEstimate> schemes = new ArrayList<>();
         schemes.add(estimate("huffman", "", SectionEstimates.huffman(hist), n, true));
-        schemes.add(estimate("huffman-nz", "", SectionEstimates.huffmanNonZero(t.codes()), n, true));
+        schemes.add(estimate("huffman-nz", "", SectionEstimates.huffmanNonZero(t.codes(), hist), n, true));
         for (BlockShape shape : PatternMiner.shapesFor(t)) {
             BlockCounts values = PatternMiner.countValues(t, shape);
             BlockCounts masks = PatternMiner.countMasks(t, shape, zero);
@@ -103,11 +103,12 @@ public final class PatternAnalyzer {
         long[] hist = t.histogram();
         List<PatternChoice> candidates = new ArrayList<>();
         candidates.add(new PatternChoice("huffman", "", Codecs.HUFFMAN, SectionEstimates.huffman(hist)));
-        candidates.add(new PatternChoice("huffman-nz", "", Codecs.HUFFMAN_NZ, SectionEstimates.huffmanNonZero(t.codes())));
+        candidates.add(new PatternChoice("huffman-nz", "", Codecs.HUFFMAN_NZ,
+                SectionEstimates.huffmanNonZero(t.codes(), hist)));
         if (n == 0) {
             return candidates.get(0);
         }
-        int zero = PatternMiner.zeroByte(t);
+        int zero = PatternMiner.zeroByte(hist);
         int axis = SegmentAxes.bestAxis(t, zero);
         // maskvalues is encoded rather than estimated: writing costs little next to its analysis,
         // and the exact size is then known.
@@ -117,18 +118,18 @@ public final class PatternAnalyzer {
             blocks = Arrays.copyOf(maskBlocks, maskBlocks.length + 1);
             blocks[maskBlocks.length] = 16;
         }
-        for (int b : blocks) {
-            MaskValuesCodec base = new MaskValuesCodec(b);
-            MaskValuesCodec segmented = base;
-            String detail = "b" + b;
-            if (axis >= 0) {
-                int[] cs = CodecLayouts.channelSegments(t, axis);
-                segmented = base.withLayout(cs[0], cs[1], CodecLayouts.CLASSES);
-                detail = "b" + b + " segments along axis " + axis;
-            }
-            byte[] encoded = segmented.encode(t.codes(), 0, t.size());
-            candidates.add(new PatternChoice(MaskValuesCodec.NAME, detail, segmented, encoded.length, encoded));
+        // One analysis for all block lengths (the segment classes are searched once): analysing
+        // each length on its own was most of choose's time, for 0.15% smaller streams.
+        MaskValuesCodec layout = new MaskValuesCodec(blocks[0]);
+        String where = "";
+        if (axis >= 0) {
+            int[] cs = CodecLayouts.channelSegments(t, axis);
+            layout = layout.withLayout(cs[0], cs[1], CodecLayouts.CLASSES);
+            where = " segments along axis " + axis;
         }
+        MaskValuesCodec.Encoded masked = layout.encodeSmallest(t.codes(), 0, t.size(), blocks);
+        candidates.add(new PatternChoice(MaskValuesCodec.NAME, "b" + masked.codec().block() + where, masked.codec(),
+                masked.stream().length, masked.stream()));
         int[] k = t.kernelAxes();
         if (k != null) {
             BlockShape kernel = BlockShape.kernel(t.dim(k[0]), k[1] < 0 ? 1 : t.dim(k[1]));

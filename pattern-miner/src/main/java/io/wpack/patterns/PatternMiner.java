@@ -39,7 +39,11 @@ public final class PatternMiner {
 
     /** The most frequent byte: the code pruned weights get (0 for int8, the zero point for uint8). */
     public static int zeroByte(CodeTensor tensor) {
-        long[] h = tensor.histogram();
+        return zeroByte(tensor.histogram());
+    }
+
+    /** {@link #zeroByte(CodeTensor)} from the tensor's {@link CodeTensor#histogram()}. */
+    public static int zeroByte(long[] h) {
         int zero = 0;
         for (int b = 1; b < 256; b++) {
             if (h[b] > h[zero]) {

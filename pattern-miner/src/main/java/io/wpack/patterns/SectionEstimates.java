@@ -34,30 +34,33 @@ final class SectionEstimates {
     }
 
     /** {@code huffman-nz}: the zero mask (n + 1 bits in bytes) and the non-zero bytes, each a section. */
-    static long huffmanNonZero(byte[] codes) {
+    static long huffmanNonZero(byte[] codes, long[] byteHist) {
         int n = codes.length;
         long[] maskHist = new long[256];
-        long[] valueHist = new long[256];
         int full = n >>> 3;
         for (int k = 0; k < full; k++) {
-            int m = 0;
-            for (int j = 0; j < 8; j++) {
-                byte x = codes[8 * k + j];
-                m |= (x != 0 ? 1 : 0) << j;
-                valueHist[x & 0xFF]++;
-            }
-            maskHist[m]++;
+            maskHist[nonZeroBits((long) LONGS.get(codes, 8 * k))]++;
         }
         int m = 1 << (n & 7);
         for (int j = 0; j < (n & 7); j++) {
-            byte x = codes[8 * full + j];
-            m |= (x != 0 ? 1 : 0) << j;
-            valueHist[x & 0xFF]++;
+            m |= (codes[8 * full + j] != 0 ? 1 : 0) << j;
         }
         maskHist[m]++;
+        long[] valueHist = byteHist.clone();
         valueHist[0] = 0;
         long mask = byteSection(maskHist);
         return varintSize(mask) + mask + byteSection(valueHist);
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Bit j set when byte j (little-endian) of {@code word} is not zero: SWAR, no branch per byte. */
+    static int nonZeroBits(long word) {
+        long high = ((word & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL | word) & 0x8080808080808080L;
+        // Gathers the eight high bits into the top byte: bit 8j + 7 lands on bit 56 + j, and no
+        // two partial products meet below it.
+        return (int) ((high * 0x0002040810204081L) >>> 56) & 0xFF;
     }
 
     static int varintSize(long value) {

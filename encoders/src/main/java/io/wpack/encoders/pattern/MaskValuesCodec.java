@@ -143,6 +143,31 @@ public final class MaskValuesCodec implements ByteCodec {
         return MaskValuesEncoder.encode(src, off, len, block, columns, segment, maxClasses);
     }
 
+    /** A stream and the codec, with the block length it was written with, that decodes it. */
+    public record Encoded(MaskValuesCodec codec, byte[] stream) {
+    }
+
+    /**
+     * Encodes with whichever of {@code blocks} (each 1..16) the encoder's estimates make
+     * smallest, in this instance's layout, analysing the chunk once rather than once per block
+     * length: the segment classes are searched with the first length, and the others are sized
+     * under the same classes. The returned codec has the winning block length and this layout.
+     */
+    public Encoded encodeSmallest(byte[] src, int off, int len, int... blocks) {
+        PatternStreams.checkRange(src, off, len);
+        if (blocks.length == 0) {
+            throw new IllegalArgumentException("no block lengths to choose from");
+        }
+        for (int b : blocks) {
+            if (b < 1 || b > MAX_BLOCK) {
+                throw new IllegalArgumentException("maskvalues block is 1.." + MAX_BLOCK + ", not " + b);
+            }
+        }
+        MaskValuesEncoder.Analysis a = MaskValuesEncoder.analyse(src, off, len, blocks.clone(), columns, segment,
+                maxClasses, false);
+        return new Encoded(new MaskValuesCodec(a.block, columns, segment, maxClasses), MaskValuesEncoder.write(a));
+    }
+
     /** The size {@link #encode} would produce, estimated to within a few bytes, without writing. */
     public long estimateSize(byte[] src, int off, int len) {
         PatternStreams.checkRange(src, off, len);
