@@ -28,6 +28,7 @@ public final class Codecs {
     public static final BlockDictCodec BLOCKDICT = new BlockDictCodec(4, 4096);
     public static final ByteCodec HUFFMAN = new HuffmanCodec();
     public static final ByteCodec HUFFMAN_NZ = new HuffmanNonZeroCodec();
+    public static final ByteCodec ZERORUNS = new ZeroRunsCodec();
     /** floatplanes for 4-byte elements (fp32). */
     public static final FloatPlanesCodec FLOATPLANES_32 = new FloatPlanesCodec(4);
     /** floatplanes for 2-byte elements (fp16, bf16). */
@@ -38,11 +39,11 @@ public final class Codecs {
             Collections.unmodifiableList(Arrays.asList(RAW, LZ4, DEFLATE, XZ));
     /** Codecs without parameters, by name. */
     private static final List<ByteCodec> PLAIN =
-            Collections.unmodifiableList(Arrays.asList(RAW, LZ4, DEFLATE, XZ, HUFFMAN, HUFFMAN_NZ));
+            Collections.unmodifiableList(Arrays.asList(RAW, LZ4, DEFLATE, XZ, HUFFMAN, HUFFMAN_NZ, ZERORUNS));
 
     private static final List<ByteCodec> FOR_FLOAT32 = withGeneralPurpose(HUFFMAN, FLOATPLANES_32);
     private static final List<ByteCodec> FOR_FLOAT16 = withGeneralPurpose(HUFFMAN, FLOATPLANES_16);
-    private static final List<ByteCodec> FOR_BYTES = withGeneralPurpose(HUFFMAN, HUFFMAN_NZ, MASKVALUES);
+    private static final List<ByteCodec> FOR_BYTES = withGeneralPurpose(HUFFMAN, HUFFMAN_NZ, ZERORUNS, MASKVALUES);
     private static final List<ByteCodec> FOR_OTHERS = withGeneralPurpose(HUFFMAN);
 
     private Codecs() {
@@ -104,6 +105,10 @@ public final class Codecs {
         if (KernelPatternCodec.NAME.equals(name)) {
             return KernelPatternCodec.fromParams(params);
         }
+        // Configured per tensor (BitPackCodec.choose), so no default for byName either.
+        if (BitPackCodec.NAME.equals(name)) {
+            return BitPackCodec.fromParams(params);
+        }
         ByteCodec codec = byName(name);
         if (!params.isEmpty()) {
             throw new WpkFormatException("codec '" + name + "' has unknown parameters " + params.keySet()
@@ -115,8 +120,8 @@ public final class Codecs {
     /**
      * Candidates the packer tries for a payload of the given element type: the general-purpose
      * codecs, plus those specialised for the type: huffman for every type (it is cheap to try and
-     * wins on skewed bytes), huffman-nz for one-byte types (pruned int8), floatplanes with the
-     * element width for fp32, fp16 and bf16.
+     * wins on skewed bytes), huffman-nz and zeroruns for one-byte types (pruned int8), floatplanes
+     * with the element width for fp32, fp16 and bf16.
      */
     public static List<ByteCodec> candidatesFor(DType storedDtype) {
         if (storedDtype == null) {

@@ -74,6 +74,7 @@ class BitPackCodecTest extends AbstractByteCodecTest {
         for (BitPackCodec c : new BitPackCodec[] {new BitPackCodec(1, 1, 0), new BitPackCodec(1, 4, 248),
                 new BitPackCodec(2, 11, 65535), new BitPackCodec(4, 16, 4294967295L), new BitPackCodec(4, 5, 0)}) {
             assertEquals(c, BitPackCodec.fromParams(c.params()));
+            assertEquals(c, Codecs.create(BitPackCodec.NAME, c.params()));
         }
         assertEquals(Map.of("elem", "1", "width", "4", "offset", "248"), new BitPackCodec(1, 4, 248).params());
         assertEquals(Map.of("elem", "1", "width", "4"), new BitPackCodec(1, 4, 0).params());
@@ -90,6 +91,7 @@ class BitPackCodecTest extends AbstractByteCodecTest {
                 Map.of("elem", "1", "width", "four"), Map.of("elem", "4", "width", "4", "offset", "99999999999999999999"),
                 Map.of("elem", "2", "width", "4", "offset", "65536")}) {
             assertThrows(WpkFormatException.class, () -> BitPackCodec.fromParams(bad), bad.toString());
+            assertThrows(WpkFormatException.class, () -> Codecs.create(BitPackCodec.NAME, bad), bad.toString());
         }
     }
 
@@ -121,6 +123,11 @@ class BitPackCodecTest extends AbstractByteCodecTest {
         }
         byte[] bitAfterMark = {0x21, 0x33};
         assertThrows(WpkFormatException.class, () -> c.decode(ByteBuffer.wrap(bitAfterMark), ByteBuffer.allocate(3)));
+    }
+
+    @Test
+    void bitpackHasNoDefaultConfiguration() {
+        assertThrows(WpkFormatException.class, () -> Codecs.byName(BitPackCodec.NAME));
     }
 
     @Test

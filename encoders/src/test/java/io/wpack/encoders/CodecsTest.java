@@ -21,6 +21,7 @@ class CodecsTest {
         assertSame(Codecs.XZ, Codecs.byName("xz"));
         assertSame(Codecs.HUFFMAN, Codecs.byName("huffman"));
         assertSame(Codecs.HUFFMAN_NZ, Codecs.byName("huffman-nz"));
+        assertSame(Codecs.ZERORUNS, Codecs.byName("zeroruns"));
         assertSame(Codecs.FLOATPLANES_32, Codecs.byName("floatplanes"));
     }
 
@@ -90,7 +91,8 @@ class CodecsTest {
             assertSame(Codecs.FLOATPLANES_16, Codecs.candidatesFor(half).get(2));
         }
         for (DType oneByte : new DType[] {DType.I8, DType.U8, DType.BOOL, DType.F8_E4M3, DType.F8_E5M2}) {
-            assertEquals(List.of("raw", "lz4", "huffman", "huffman-nz", "deflate", "maskvalues", "xz"), names(oneByte));
+            assertEquals(List.of("raw", "lz4", "huffman", "huffman-nz", "zeroruns", "deflate", "maskvalues", "xz"),
+                    names(oneByte));
         }
         for (DType other : new DType[] {DType.I32, DType.I64, DType.F64, DType.U16, DType.DTYPE_UNSPECIFIED}) {
             assertEquals(List.of("raw", "lz4", "huffman", "deflate", "xz"), names(other));

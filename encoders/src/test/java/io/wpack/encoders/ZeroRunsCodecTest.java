@@ -9,6 +9,7 @@ import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,13 @@ class ZeroRunsCodecTest extends AbstractByteCodecTest {
         assertArrayEquals(new byte[] {1, 0, 3, 3, 0x21, 0, 1, 1, 0, 0}, encode(new byte[] {0}));
         // One 5: the most frequent byte is 5, so it is the zero byte and the block is all zero.
         assertArrayEquals(new byte[] {1, 5, 3, 3, 0x21, 0, 1, 1, 0, 0}, encode(new byte[] {5}));
+    }
+
+    @Test
+    void registeredWithoutParameters() throws WpkFormatException {
+        assertSame(Codecs.ZERORUNS, Codecs.create(ZeroRunsCodec.NAME, java.util.Map.of()));
+        assertThrows(WpkFormatException.class, () -> Codecs.create(ZeroRunsCodec.NAME, java.util.Map.of("block", "64")));
+        assertTrue(Codecs.candidatesFor(io.wpack.formats.proto.DType.I8).contains(Codecs.ZERORUNS));
     }
 
     @Test
