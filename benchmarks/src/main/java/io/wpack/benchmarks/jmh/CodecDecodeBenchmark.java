@@ -1,5 +1,6 @@
 package io.wpack.benchmarks.jmh;
 
+import io.wpack.encoders.BitPackCodec;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.Codecs;
 import io.wpack.formats.WpkFormatException;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Single-threaded decode throughput of each codec on one chunk, into a heap byte array: the
  * general-purpose ones (raw, lz4, deflate, xz) and the specialised ones the packer adds
- * (huffman for every type, huffman-nz for one-byte types, floatplanes for float32). Read the
+ * (huffman for every type, huffman-nz and zeroruns for one-byte types, floatplanes for float32),
+ * and bitpack as the packer would configure it for the data. Read the
  * {@code bytes} secondary result: decoded bytes per second.
  *
  * <p>The data ({@link BenchmarkWeights#codecData}): {@code f32}, float32 corpus weights;
@@ -45,8 +47,11 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 public class CodecDecodeBenchmark {
-    /** Codec manifest names; {@code floatplanes} is its float32 configuration. */
-    @Param({"raw", "lz4", "deflate", "xz", "huffman", "huffman-nz", "floatplanes"})
+    /**
+     * Codec manifest names; {@code floatplanes} is its float32 configuration, {@code bitpack} the
+     * narrowest one-byte configuration for the data (width 8 when nothing narrower holds it).
+     */
+    @Param({"raw", "lz4", "deflate", "xz", "huffman", "huffman-nz", "zeroruns", "bitpack", "floatplanes"})
     public String codec;
 
     @Param({"f32", "int8", "int8-mag80"})
@@ -64,15 +69,20 @@ public class CodecDecodeBenchmark {
     public void setUp() throws IOException {
         StringBuilder source = new StringBuilder();
         byte[] weights = BenchmarkWeights.codecData(data, chunkBytes, source);
-        c = Codecs.byName(codec);
+        c = codec.equals(BitPackCodec.NAME) ? bitpackFor(weights) : Codecs.byName(codec);
         encoded = c.encode(weights, 0, weights.length);
         decoded = ByteBuffer.allocate(weights.length);
         c.decode(ByteBuffer.wrap(encoded), decoded);
         if (!decoded.flip().equals(ByteBuffer.wrap(weights))) {
             throw new IllegalStateException(codec + " does not round-trip the benchmark data");
         }
-        System.err.printf(Locale.ROOT, "%n%s on %s: %d -> %d bytes (%.3f)%n", codec, source, weights.length,
+        System.err.printf(Locale.ROOT, "%n%s on %s: %d -> %d bytes (%.3f)%n", c, source, weights.length,
                 encoded.length, (double) encoded.length / weights.length);
+    }
+
+    private static BitPackCodec bitpackFor(byte[] weights) {
+        BitPackCodec chosen = BitPackCodec.choose(weights, 0, weights.length, 1);
+        return chosen != null ? chosen : new BitPackCodec(1, 8, 0);
     }
 
     @Benchmark
