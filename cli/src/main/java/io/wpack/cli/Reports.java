@@ -45,7 +45,8 @@ final class Reports {
                 scheme += ", cut from [" + m.get("prune.original_shape") + "]";
             }
             return new Row(t.name(), DTypes.displayName(t.dtype()), DTypes.displayName(t.storedDtype()), t.shape(),
-                    t.elementCount(), t.logicalBytes(), t.encodedBytes(), t.encodingName(), Map.of(), scheme,
+                    t.elementCount(), t.logicalBytes(), t.encodedBytes(),
+                    t.sameAs() != null ? "same as " + t.sameAs().name() : t.encodingName(), Map.of(), scheme,
                     number(m.get("error.sqnr_db"), Double.POSITIVE_INFINITY), number(m.get("error.max_abs"), 0),
                     number(m.get("error.sparsity"), Double.NaN));
         }).toList();

@@ -28,6 +28,7 @@ public final class ManifestValidator {
         Verify.verify(manifest.getAlignment() == header.alignment(),
                 "manifest alignment %d disagrees with header alignment %d", manifest.getAlignment(), header.alignment());
         List<TensorEntry> out = new ArrayList<>(manifest.getTensorsCount());
+        java.util.Map<String, TensorEntry> byName = new java.util.HashMap<>();
         Set<String> names = new HashSet<>();
         long nextFree = 0;
         for (int t = 0; t < manifest.getTensorsCount(); t++) {
@@ -80,9 +81,29 @@ public final class ManifestValidator {
                 maxDecoded = Math.max(maxDecoded, dec);
                 maxStored = Math.max(maxStored, len);
             }
+            TensorEntry sameAs = null;
+            if (!tensor.getSameAs().isEmpty()) {
+                sameAs = byName.get(tensor.getSameAs());
+                Verify.verify(sameAs != null, "%s: same_as names '%s', which is not an earlier tensor", where,
+                        tensor.getSameAs());
+                Verify.verify(sameAs.sameAs() == null && sameAs.chunkCount() > 0,
+                        "%s: same_as names '%s', which has no chunks of its own", where, tensor.getSameAs());
+                Verify.verify(tensor.getChunksCount() == 0 && tensor.getEncodingCount() == 0,
+                        "%s: has same_as and chunks or an encoding of its own", where);
+                Verify.verify(sameAs.storedDtype() == stored && sameAs.storedBytes() == storedBytes,
+                        "%s: same_as '%s' holds %d bytes of %s, not %d bytes of %s", where, tensor.getSameAs(),
+                        sameAs.storedBytes(), DTypes.displayName(sameAs.storedDtype()), storedBytes,
+                        DTypes.displayName(stored));
+                decodedSum = storedBytes;
+                maxDecoded = sameAs.maxChunkDecodedLength();
+                maxStored = sameAs.maxChunkStoredLength();
+            }
             Verify.verify(decodedSum == storedBytes, "%s: shape %s of %s needs %d bytes but its chunks decode to %d",
                     where, java.util.Arrays.toString(shape), DTypes.displayName(stored), storedBytes, decodedSum);
-            out.add(new TensorEntry(t, tensor, shape, count, stored, storedBytes, logicalBytes, maxDecoded, maxStored));
+            TensorEntry entry = new TensorEntry(t, tensor, shape, count, stored, storedBytes, logicalBytes, maxDecoded,
+                    maxStored, sameAs);
+            out.add(entry);
+            byName.put(name, entry);
         }
         Verify.verify(nextFree == header.dataLength(), "data section is %d bytes but its chunks end at %d",
                 header.dataLength(), nextFree);

@@ -137,12 +137,12 @@ public final class PackageFile implements Closeable {
 
     /** Absolute file offset of a chunk. */
     public long chunkPosition(TensorEntry t, int chunk) {
-        return header.dataOffset() + t.proto().getChunks(chunk).getOffset();
+        return header.dataOffset() + t.chunk(chunk).getOffset();
     }
 
     /** Reads one chunk's stored bytes into a new heap buffer and checks its CRC. */
     public ByteBuffer readChunk(TensorEntry t, int chunk) throws IOException {
-        Chunk c = t.proto().getChunks(chunk);
+        Chunk c = t.chunk(chunk);
         ByteBuffer buf = ByteBuffer.allocate((int) c.getStoredLength());
         readChunk(t, chunk, buf);
         buf.flip();
@@ -151,7 +151,7 @@ public final class PackageFile implements Closeable {
 
     /** Reads one chunk's stored bytes into {@code dst} (which must have room) and checks its CRC. */
     public void readChunk(TensorEntry t, int chunk, ByteBuffer dst) throws IOException {
-        Chunk c = t.proto().getChunks(chunk);
+        Chunk c = t.chunk(chunk);
         int len = (int) c.getStoredLength();
         if (dst.remaining() < len) {
             throw new IllegalArgumentException("buffer too small for chunk");
@@ -173,7 +173,7 @@ public final class PackageFile implements Closeable {
         if (!(channel instanceof FileChannel)) {
             return null;
         }
-        Chunk c = t.proto().getChunks(chunk);
+        Chunk c = t.chunk(chunk);
         ByteBuffer mapped = ((FileChannel) channel).map(FileChannel.MapMode.READ_ONLY, chunkPosition(t, chunk),
                 c.getStoredLength());
         checkCrc(t, chunk, mapped);
@@ -181,7 +181,7 @@ public final class PackageFile implements Closeable {
     }
 
     private void checkCrc(TensorEntry t, int chunk, ByteBuffer bytes) throws WpkFormatException {
-        Chunk c = t.proto().getChunks(chunk);
+        Chunk c = t.chunk(chunk);
         Verify.verify(Crc32c.of(bytes) == c.getCrc32C(), chunkPosition(t, chunk),
                 "checksum mismatch in tensor '%s' (chunk %d): the package is corrupt", t.name(), chunk);
     }

@@ -56,14 +56,15 @@ public final class PackageStreamReader {
     }
 
     /**
-     * The next chunk in file order with its CRC checked, or null after the last one, once
+     * The next chunk in file order with its CRC checked (a tensor that shares another's chunks,
+     * {@link TensorEntry#sameAs}, has none of its own and never appears here), or null after the last one, once
      * the footer has been checked.
      */
     public ChunkRead next() throws IOException {
         if (done) {
             return null;
         }
-        while (tensorIndex < tensors.size() && chunkIndex >= tensors.get(tensorIndex).chunkCount()) {
+        while (tensorIndex < tensors.size() && chunkIndex >= tensors.get(tensorIndex).proto().getChunksCount()) {
             tensorIndex++;
             chunkIndex = 0;
         }

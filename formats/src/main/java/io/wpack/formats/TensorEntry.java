@@ -1,11 +1,14 @@
 package io.wpack.formats;
 
 import io.wpack.formats.proto.DType;
+import io.wpack.formats.proto.Chunk;
 import io.wpack.formats.proto.KeyValue;
+import io.wpack.formats.proto.Stage;
 import io.wpack.formats.proto.Tensor;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,9 +25,11 @@ public final class TensorEntry {
     private final long logicalBytes;
     private final long maxChunkDecoded;
     private final long maxChunkStored;
+    private final TensorEntry payload;
 
     TensorEntry(int index, Tensor proto, long[] shape, long elementCount, DType storedDtype, long storedBytes,
-                long logicalBytes, long maxChunkDecoded, long maxChunkStored) {
+                long logicalBytes, long maxChunkDecoded, long maxChunkStored, TensorEntry sameAs) {
+        this.payload = sameAs == null ? this : sameAs;
         this.index = index;
         this.proto = proto;
         this.shape = shape;
@@ -79,7 +84,7 @@ public final class TensorEntry {
         return logicalBytes;
     }
 
-    /** Bytes the chunks occupy in the file. */
+    /** Bytes this tensor's own chunks occupy in the file: 0 for a tensor that shares another's ({@link #sameAs}). */
     public long encodedBytes() {
         long n = 0;
         for (var c : proto.getChunksList()) {
@@ -88,8 +93,24 @@ public final class TensorEntry {
         return n;
     }
 
+    /** Chunks that hold the payload, the shared ones for a {@link #sameAs} tensor. */
     public int chunkCount() {
-        return proto.getChunksCount();
+        return payload.proto.getChunksCount();
+    }
+
+    /** Chunk {@code i} of the payload (the shared tensor's for a {@link #sameAs} tensor). */
+    public Chunk chunk(int i) {
+        return payload.proto.getChunks(i);
+    }
+
+    /** The payload's encoding chain (the shared tensor's for a {@link #sameAs} tensor). */
+    public List<Stage> encoding() {
+        return payload.proto.getEncodingList();
+    }
+
+    /** The earlier tensor whose chunks hold this one's payload, or null when it has its own. */
+    public TensorEntry sameAs() {
+        return payload == this ? null : payload;
     }
 
     public long maxChunkDecodedLength() {
@@ -118,11 +139,11 @@ public final class TensorEntry {
 
     /** "deflate", "raw", or a chain joined with '+' in encoding order. */
     public String encodingName() {
-        if (proto.getEncodingCount() == 0) {
+        if (payload.proto.getEncodingCount() == 0) {
             return "raw";
         }
         StringBuilder sb = new StringBuilder();
-        for (var s : proto.getEncodingList()) {
+        for (var s : payload.proto.getEncodingList()) {
             if (sb.length() > 0) {
                 sb.append('+');
             }

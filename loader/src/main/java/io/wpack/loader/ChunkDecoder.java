@@ -21,12 +21,12 @@ final class ChunkDecoder {
 
     /** Resolves the tensor's codec, reporting an unknown or unsupported chain as bad input. */
     static ByteCodec codecOf(TensorEntry t) throws WpkFormatException {
-        int stages = t.proto().getEncodingCount();
+        int stages = t.encoding().size();
         Verify.verify(stages <= 1, "tensor '%s': an encoding chain of %d stages needs a newer wpack", t.name(), stages);
         if (stages == 0) {
             return Codecs.RAW;
         }
-        var stage = t.proto().getEncoding(0);
+        var stage = t.encoding().get(0);
         java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
         for (var kv : stage.getParamsList()) {
             params.put(kv.getKey(), kv.getValue());
@@ -40,7 +40,7 @@ final class ChunkDecoder {
         long pos = 0;
         for (int i = 0; i < starts.length; i++) {
             starts[i] = pos;
-            pos += t.proto().getChunks(i).getDecodedLength();
+            pos += t.chunk(i).getDecodedLength();
         }
         return starts;
     }
@@ -53,7 +53,7 @@ final class ChunkDecoder {
     void decode(TensorEntry t, int chunkIndex, long storedStart, ByteBuffer stored, ByteSink sink, Representation rep)
             throws WpkFormatException {
         ByteCodec codec = codecOf(t);
-        Chunk c = t.proto().getChunks(chunkIndex);
+        Chunk c = t.chunk(chunkIndex);
         int decodedLen = (int) c.getDecodedLength();
         boolean convert = rep == Representation.LOGICAL && !t.isStoredAsLogical();
         if (!convert) {

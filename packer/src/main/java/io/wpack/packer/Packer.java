@@ -43,6 +43,9 @@ public final class Packer {
         void tensorDone(int index, int count, String name, long bytesDone, long bytesTotal);
     }
 
+    /** Payloads smaller than this are stored again rather than shared: the name in same_as would cost as much. */
+    static final long MIN_SHARED_BYTES = 256;
+
     private final PackOptions options;
 
     public Packer(PackOptions options) throws WpkFormatException {
@@ -69,6 +72,8 @@ public final class Packer {
 
     public PackReport pack(ImportedModel model, Path output, Progress progress) throws IOException {
         checkNames(model);
+        // Stored dtype and SHA-256 of each payload packed so far, to the first tensor that had it.
+        Map<String, String> payloads = new java.util.HashMap<>();
         long total = 0;
         for (ImportedTensor t : model.tensors()) {
             total = Verify.addSize(total, t.data().byteSize(), "model size");
@@ -105,7 +110,7 @@ public final class Packer {
                 }
                 LossyStage.Result lossy = decision.isLossless() ? null : LossyStage.apply(t, decision, source);
                 PackReport.TensorReport report = packTensor(lossy == null ? t : lossy.tensor(), writer, manifest,
-                        inputBytes, lossy);
+                        inputBytes, lossy, payloads);
                 if (t != original) {
                     String scheme = report.scheme();
                     String filters = t.metadata().get("prune.filters_removed");
@@ -188,7 +193,8 @@ public final class Packer {
     }
 
     private PackReport.TensorReport packTensor(ImportedTensor t, PackageWriter writer, Manifest.Builder manifest,
-                                               long inputBytes, LossyStage.Result lossy) throws IOException {
+                                               long inputBytes, LossyStage.Result lossy,
+                                               Map<String, String> payloads) throws IOException {
         int elemSize = DTypes.byteSize(t.storedDtype());
         long expected = DTypes.byteCount(t.shape(), t.storedDtype());
         long size = t.data().byteSize();
@@ -204,6 +210,16 @@ public final class Packer {
             tb.setDequantization(t.dequantization());
         }
         t.metadata().forEach((k, v) -> tb.addMetadata(KeyValue.newBuilder().setKey(k).setValue(v)));
+
+        if (size >= MIN_SHARED_BYTES) {
+            String first = payloads.putIfAbsent(DTypes.displayName(t.storedDtype()) + ":" + digest(t), t.name());
+            if (first != null) {
+                // Models repeat weights (a subgraph per sample rate, tied embeddings): store them once.
+                tb.setSameAs(first);
+                manifest.addTensors(tb);
+                return report(t, inputBytes, 0, "same as " + first, Map.of(), lossy);
+            }
+        }
 
         // Chunks hold whole elements so that each converts on its own.
         int chunkBytes = options.chunkBytes() / elemSize * elemSize;
@@ -252,6 +268,12 @@ public final class Packer {
             tb.addEncoding(stage);
         }
         manifest.addTensors(tb);
+        return report(t, inputBytes, stored, encoding, candidateSizes, lossy);
+    }
+
+    private static PackReport.TensorReport report(ImportedTensor t, long inputBytes, long stored, String encoding,
+                                                  Map<String, Long> candidateSizes, LossyStage.Result lossy)
+            throws WpkFormatException {
         long params = DTypes.elementCount(t.shape());
         String scheme = lossy == null ? "lossless" : lossy.scheme();
         double sqnr = lossy == null ? Double.POSITIVE_INFINITY : lossy.error().sqnrDb();
@@ -350,6 +372,23 @@ public final class Packer {
             }
         }
         return best;
+    }
+
+    private static String digest(ImportedTensor t) throws IOException {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = t.data().open()) {
+            int k;
+            while ((k = in.read(buf)) > 0) {
+                sha.update(buf, 0, k);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
     }
 
     private static void readFully(InputStream in, byte[] buf, int n, String name) throws IOException {
