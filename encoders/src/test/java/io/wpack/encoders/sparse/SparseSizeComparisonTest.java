@@ -47,6 +47,8 @@ class SparseSizeComparisonTest {
         // (both near log2 6 bits a group); nm must not be noticeably worse there.
         assertTrue(nm24 <= size(HUFFMAN_NZ, twoFour) * 1.01, "nm 2:4 within 1% of huffman-nz");
         assertSmaller(nm416, HUFFMAN_NZ, fourSixteen);
+        assertWithinNmBound(nm24, twoFour, 2, 4);
+        assertWithinNmBound(nm416, fourSixteen, 4, 16);
         assertSmaller(bsr, HUFFMAN_NZ, blocks);
         assertSmaller(bcr, HUFFMAN_NZ, rowCols);
         assertSmaller(kpattern, HUFFMAN_NZ, kernels);
@@ -54,6 +56,31 @@ class SparseSizeComparisonTest {
         for (byte[] data : new byte[][] {twoFour, fourSixteen, blocks, rowCols, kernels}) {
             assertSmaller(size(HUFFMAN_NZ, data), HUFFMAN, data);
         }
+    }
+
+    /**
+     * On data that is N:M, nm costs its kept values (as one Huffman section) plus at most
+     * ceil(log2 C(M, N)) bits a group, and a few bytes of tables.
+     */
+    private static void assertWithinNmBound(long size, byte[] data, int n, int m) throws Exception {
+        byte[] kept = new byte[data.length];
+        int count = 0;
+        for (byte b : data) {
+            if (b != 0) {
+                kept[count++] = b;
+            }
+        }
+        long values = size(HUFFMAN, java.util.Arrays.copyOf(kept, count));
+        long patterns = 1;
+        for (int i = 0; i < n; i++) {
+            patterns = patterns * (m - i) / (i + 1);
+        }
+        int bitsPerGroup = 64 - Long.numberOfLeadingZeros(patterns - 1);
+        long groups = (long) ROWS * COLS / m;
+        long bound = values + (groups * bitsPerGroup + 7) / 8 + 64;
+        System.out.printf("nm %d:%d: %d bytes, bound %d (values %d + %d bits x %d groups)%n", n, m, size, bound,
+                values, bitsPerGroup, groups);
+        assertTrue(size <= bound, "nm " + n + ":" + m + " " + size + " bytes over its bound " + bound);
     }
 
     /** The non-zero elements replaced by uniform non-zero int8 values: the masks are what differ. */
