@@ -259,16 +259,20 @@ public final class NmCodec implements ByteCodec {
             valueCount += (long) rows * lastLength;
         }
         int perRow = symbolsPerRow();
-        for (int i = 0; i < symbolCount; i++) {
-            int symbol = symbols[i];
-            boolean last = i % perRow == perRow - 1 && cols % group > keep;
-            int length = last ? lastLength : group;
-            if (symbol == escape()) {
-                valueCount += length;
-            } else {
-                SparseStreams.verify(maskOf[symbol] >>> length == 0, in, "group symbol " + symbol
-                        + " keeps a position past the row's end");
-                valueCount += keep;
+        // Only a row's last symbol can be a short group's.
+        boolean lastIsShort = cols % group > keep;
+        int escape = escape();
+        for (int r = 0, i = 0; r < rows; r++) {
+            for (int j = 0; j < perRow; j++, i++) {
+                int symbol = symbols[i];
+                int length = lastIsShort && j == perRow - 1 ? lastLength : group;
+                if (symbol == escape) {
+                    valueCount += length;
+                } else {
+                    SparseStreams.verify(maskOf[symbol] >>> length == 0, in, "group symbol " + symbol
+                            + " keeps a position past the row's end");
+                    valueCount += keep;
+                }
             }
         }
         // Each group stores at most its own elements: at most rows·cols values.
