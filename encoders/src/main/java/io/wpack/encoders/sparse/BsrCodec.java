@@ -196,6 +196,7 @@ public final class BsrCodec implements ByteCodec {
      * is consumed.
      *
      * @throws WpkFormatException if {@code src} is not a valid stream for this codec's shape
+     * @throws IllegalStateException if one block row's padded blocks would exceed 2 GiB
      */
     public void decodeTo(ByteBuffer src, BlockRowVisitor visitor) throws WpkFormatException {
         Parsed parsed = parse(SparseStreams.cursor(src));
