@@ -190,14 +190,21 @@ public final class PatternAnalyzer {
         byte[] sample = new byte[want / 4 * 4];
         int rows = n / columns;
         long step = Math.max(1, (long) n / Math.max(1, sample.length));
-        // Logical index L maps to (row L mod rows, column L / rows) when columns > 1.
+        // Logical index L maps to (row L mod rows, column L / rows) when columns > 1: one
+        // division per block, then the row steps on.
+        long grid = (long) rows * columns;
         for (int s = 0; s + 4 <= sample.length; s += 4) {
             long start = (s / 4) * step * 4;
+            long row = columns > 1 ? start % rows : 0;
+            long column = columns > 1 ? start / rows : 0;
             for (int j = 0; j < 4; j++) {
-                long l = Math.min(n - 1, start + j);
-                int at = columns > 1 && l < (long) rows * columns
-                        ? (int) ((l % rows) * columns + l / rows) : (int) l;
+                long l = start + j; // below n: step·sample.length <= n
+                int at = columns > 1 && l < grid ? (int) (row * columns + column) : (int) l;
                 sample[s + j] = codes[at];
+                if (++row == rows) {
+                    row = 0;
+                    column++;
+                }
             }
         }
         return new CodeTensor(t.name() + " (sample)", sample, new long[] {sample.length}, 0);

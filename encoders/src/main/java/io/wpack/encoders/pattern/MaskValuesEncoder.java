@@ -3,6 +3,9 @@ package io.wpack.encoders.pattern;
 import io.wpack.encoders.huffman.BitWriter;
 import io.wpack.encoders.huffman.CanonicalHuffmanEncoder;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -267,6 +270,17 @@ final class MaskValuesEncoder {
         return a;
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Bit j set when byte j (little-endian) of {@code word} is not zero: SWAR, no branch per byte. */
+    static int nonZeroBits(long word) {
+        long high = ((word & 0x7F7F7F7F7F7F7F7FL) + 0x7F7F7F7F7F7F7F7FL | word) & 0x8080808080808080L;
+        // Gathers the eight high bits into the low byte of the top: bit 8j + 7 lands on bit 56 + j,
+        // and no two partial products meet below it.
+        return (int) ((high * 0x0002040810204081L) >>> 56) & 0xFF;
+    }
+
     /** The mask symbols of one block length, in logical order, segment by segment. */
     private static final class Masks {
         final int block;
@@ -293,10 +307,28 @@ final class MaskValuesEncoder {
             a.masks = new int[blocks];
             a.segBlockStart = new int[a.segCount + 1];
             int b = 0;
+            long zeros = (zero & 0xFFL) * 0x0101010101010101L;
+            boolean words = block == 4 || block == 8 || block == 16;
             for (int k = 0; k < a.segCount; k++) {
                 a.segBlockStart[k] = b;
                 int end = base + Math.min(n, (k + 1) * a.segment);
-                for (int i = base + k * a.segment; i < end; i += block) {
+                int i = base + k * a.segment;
+                if (words) {
+                    // Whole blocks a word at a time; the last partial block below.
+                    for (; i + block <= end; i += block) {
+                        int m;
+                        if (block == 8) {
+                            m = nonZeroBits((long) LONGS.get(data, i) ^ zeros);
+                        } else if (block == 4) {
+                            m = nonZeroBits(((int) INTS.get(data, i) ^ zeros) & 0xFFFFFFFFL);
+                        } else {
+                            m = nonZeroBits((long) LONGS.get(data, i) ^ zeros)
+                                    | nonZeroBits((long) LONGS.get(data, i + 8) ^ zeros) << 8;
+                        }
+                        a.masks[b++] = m;
+                    }
+                }
+                for (; i < end; i += block) {
                     int len = Math.min(block, end - i);
                     int m = 0;
                     for (int j = 0; j < len; j++) {
