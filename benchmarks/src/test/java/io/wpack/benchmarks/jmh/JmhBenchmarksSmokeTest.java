@@ -113,4 +113,24 @@ class JmhBenchmarksSmokeTest {
             }
         }
     }
+
+    @Test
+    void patternMiningRunsOnEverySmallTensorAndPlantedCodesHaveTheirSparsity() throws Exception {
+        for (String tensor : List.of("synthetic-64KiB", "corpus-largest")) {
+            for (double sparsity : new double[] {0.5, 0.8}) {
+                PatternMiningBenchmark b = new PatternMiningBenchmark();
+                b.tensor = tensor;
+                b.sparsity = sparsity;
+                b.setUp();
+                ProcessedElements counter = new ProcessedElements();
+                assertTrue(b.chooseAndEncode(counter).length > 0);
+                assertEquals(tensor.startsWith("synthetic") ? 64 << 10 : 512 * 512, b.weights(), tensor);
+                assertEquals(b.weights(), counter.elements, tensor);
+            }
+        }
+        for (double sparsity : new double[] {0.5, 0.8}) {
+            double zeros = PatternMiningBenchmark.zeroShare(PatternMiningBenchmark.plantedCodes(1 << 20, sparsity, 11));
+            assertEquals(sparsity, zeros, 0.05, "zero share at " + sparsity);
+        }
+    }
 }
