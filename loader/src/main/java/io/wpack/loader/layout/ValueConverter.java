@@ -151,7 +151,7 @@ final class ValueConverter {
                 return;
             case F16:
                 for (int i = 0; i < n; i++) {
-                    out.putShort(op + 2 * i, FloatBits.floatToHalf(f[i]));
+                    out.putShort(op + 2 * i, toHalf(f[i]));
                 }
                 return;
             case BF16:
@@ -164,6 +164,23 @@ final class ValueConverter {
                     writeFloat(out, op + toSize * i, to, f[i]);
                 }
         }
+    }
+
+    /**
+     * {@link FloatBits#floatToHalf}, bit for bit, without its data-dependent rounding branch
+     * where the result is a normal half (float exponents 113..142, most weights): adding
+     * {@code 0xFFF} plus the kept mantissa's last bit rounds to nearest even at bit 13, and a
+     * carry out of the mantissa correctly moves to the next binade or to infinity. Everything
+     * else (zeros, subnormals, overflow, NaN) goes through FloatBits.
+     */
+    static short toHalf(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        int abs = bits & 0x7FFFFFFF;
+        if (abs >= 0x38800000 && abs < 0x47800000) {
+            int rounded = abs + 0xFFF + ((abs >>> 13) & 1);
+            return (short) (((bits >>> 16) & 0x8000) | ((rounded - 0x38000000) >>> 13));
+        }
+        return FloatBits.floatToHalf(v);
     }
 
     /** The source element as float32; the source must be a float dtype. */
