@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * Checks a parsed manifest against the header before any chunk is read: unique names, known
- * dtypes, shape × dtype equal to the chunks' decoded sizes (overflow-checked), chunks aligned,
- * in file order, inside the data section and not overlapping.
+ * dtypes, shape × dtype equal to the chunks' decoded sizes (overflow-checked), raw chunks aligned,
+ * all in file order, inside the data section and not overlapping.
  */
 public final class ManifestValidator {
     /** Largest decoded or stored chunk, so decoders always work on int-indexed buffers. */
@@ -56,6 +56,9 @@ public final class ManifestValidator {
             for (Stage s : tensor.getEncodingList()) {
                 Verify.verify(!s.getCodec().isEmpty(), "%s: encoding stage without a codec name", where);
             }
+            // Only chunks stored as is, and not smaller than the alignment, are aligned: those are the ones a
+            // reader may map and hand to a kernel in place.
+            boolean raw = tensor.getEncodingCount() == 0;
             long decodedSum = 0;
             long maxDecoded = 0;
             long maxStored = 0;
@@ -68,8 +71,8 @@ public final class ManifestValidator {
                 Verify.verify(off >= 0 && len >= 0 && dec > 0, "%s: offset, length or decoded length out of range", cw);
                 Verify.verify(len <= MAX_CHUNK_BYTES && dec <= MAX_CHUNK_BYTES, "%s: larger than %d bytes", cw,
                         MAX_CHUNK_BYTES);
-                Verify.verify(off % header.alignment() == 0, "%s: offset %d is not aligned to %d", cw, off,
-                        header.alignment());
+                Verify.verify(!raw || len < header.alignment() || off % header.alignment() == 0,
+                        "%s: offset %d is not aligned to %d", cw, off, header.alignment());
                 Verify.verify(off >= nextFree, "%s: offset %d overlaps or precedes the previous chunk (ends at %d)",
                         cw, off, nextFree);
                 Verify.verify(len <= header.dataLength() - off, "%s: [%d, +%d) lies outside the data section (%d bytes)",

@@ -254,7 +254,9 @@ public final class Packer {
                     chosen = Codecs.RAW;
                     encoded = chosen.encode(buf, 0, n);
                 }
-                Chunk chunk = writer.appendChunk(ByteBuffer.wrap(encoded), n);
+                // Raw chunks are mapped in place by readers, so they are aligned, unless smaller than the alignment.
+                Chunk chunk = writer.appendChunk(ByteBuffer.wrap(encoded), n,
+                        chosen == Codecs.RAW && encoded.length >= options.alignment());
                 tb.addChunks(chunk);
                 stored += encoded.length;
                 left -= n;

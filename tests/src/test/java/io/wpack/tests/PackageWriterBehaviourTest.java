@@ -113,13 +113,21 @@ class PackageWriterBehaviourTest {
     @Test
     void pageAlignedRawTensorsAreMappedWithoutCopy() throws Exception {
         Path out = dir.resolve("aligned.wpk");
-        List<ImportedTensor> ts = List.of(SyntheticTensors.weights("w", DType.F32, new long[] {1000}, 3),
+        List<ImportedTensor> ts = List.of(SyntheticTensors.weights("w", DType.F32, new long[] {2000}, 3),
                 SyntheticTensors.weights("v", DType.F32, new long[] {77}, 4));
         Packages.pack(Packages.model(ts), out, PackOptions.defaults().withAlignment(4096).withCodecs(List.of("raw")));
         try (WpkPackage p = WpkPackage.open(out)) {
             assertEquals(4096, p.file().header().alignment());
             for (var t : p.tensors()) {
-                assertEquals(0, p.file().chunkPosition(t, 0) % 4096);
+                long stored = t.chunk(0).getStoredLength();
+                if (stored >= 4096) {
+                    assertEquals(0, p.file().chunkPosition(t, 0) % 4096, t.name());
+                } else {
+                    // Too small to gain from alignment: packed right after the previous chunk, and still mappable.
+                    var w = p.tensor("w");
+                    assertEquals(p.file().chunkPosition(w, 0) + w.chunk(0).getStoredLength(),
+                            p.file().chunkPosition(t, 0), t.name());
+                }
                 ByteBuffer mapped = p.mapIfRaw(t, io.wpack.loader.Representation.LOGICAL);
                 assertNotNull(mapped);
                 assertTrue(mapped.isReadOnly());
