@@ -236,15 +236,34 @@ public final class Packer {
                 byte[] ready = null;
                 if (chosen == null) {
                     // The first chunk picks the tensor's codec; most tensors are a single chunk.
-                    List<ByteCodec> candidates = candidatesFor(t.storedDtype());
+                    List<ByteCodec> candidates = new ArrayList<>(candidatesFor(t.storedDtype()));
+                    ByteCodec packed = bitPacking(t, buf, n);
+                    if (packed != null) {
+                        candidates.add(packed);
+                    }
                     PatternChoice pattern = n == size ? patternChoice(t, buf, n, candidates) : null;
                     chosen = choose(candidates, buf, n, elemSize, candidateSizes);
+                    long chosenSize = candidateSizes.get(chosen.name());
                     if (pattern != null && pattern.encoded() != null) {
                         long patternSize = pattern.encoded().length;
                         candidateSizes.put(pattern.codec().name() + "(mined)", patternSize);
-                        if (patternSize < candidateSizes.get(chosen.name())) {
+                        if (patternSize < chosenSize) {
                             chosen = pattern.codec();
                             ready = pattern.encoded();
+                            chosenSize = patternSize;
+                        }
+                    }
+                    if (n == size) {
+                        // Sparse storage formats are configured by the shape, so they encode the whole tensor.
+                        for (ByteCodec shaped : SparseCandidates.forTensor(t, buf, n, options.codecs())) {
+                            byte[] e = shaped.encode(buf, 0, n);
+                            candidateSizes.put(shaped.name() + shaped.params().values(), (long) e.length);
+                            if (e.length < chosenSize
+                                    || (e.length == chosenSize && shaped.decodeSpeedRank() < chosen.decodeSpeedRank())) {
+                                chosen = shaped;
+                                ready = e;
+                                chosenSize = e.length;
+                            }
                         }
                     }
                 }
@@ -316,6 +335,19 @@ public final class Packer {
         } catch (RuntimeException e) {
             return null; // the miner declines shapes it cannot lay out; the plain candidates still apply
         }
+    }
+
+    /**
+     * Bit-packing at the narrowest width that holds every code of a one-byte payload (int4
+     * codes in 4 bits), when that is under 8 bits and the caller allows it; else null.
+     */
+    private ByteCodec bitPacking(ImportedTensor t, byte[] buf, int n) {
+        if (t.storedDtype() != DType.I8 && t.storedDtype() != DType.U8 || n == 0
+                || !(options.codecs().isEmpty() || options.codecs().contains(io.wpack.encoders.BitPackCodec.NAME))) {
+            return null;
+        }
+        io.wpack.encoders.BitPackCodec c = io.wpack.encoders.BitPackCodec.choose(buf, 0, n, 1);
+        return c != null && c.width() < 8 ? c : null;
     }
 
     /** Chunks up to this size are encoded with every candidate; larger ones are judged on samples. */
