@@ -258,7 +258,10 @@ public final class Packer {
                         for (ByteCodec shaped : SparseCandidates.forTensor(t, buf, n, options.codecs())) {
                             byte[] e = shaped.encode(buf, 0, n);
                             candidateSizes.put(shaped.name() + shaped.params().values(), (long) e.length);
-                            if (e.length < chosenSize
+                            // Pattern-pruned kernels are stored as patterns, the form PatDNN kernels consume,
+                            // unless that costs noticeably more.
+                            boolean preferred = SparseCandidates.isNativeForm(t, shaped);
+                            if (e.length < chosenSize || preferred && e.length <= chosenSize * PREFERRED_SLACK
                                     || (e.length == chosenSize && shaped.decodeSpeedRank() < chosen.decodeSpeedRank())) {
                                 chosen = shaped;
                                 ready = e;
@@ -349,6 +352,9 @@ public final class Packer {
         io.wpack.encoders.BitPackCodec c = io.wpack.encoders.BitPackCodec.choose(buf, 0, n, 1);
         return c != null && c.width() < 8 ? c : null;
     }
+
+    /** How much larger than the smallest candidate a tensor's native sparse form may be and still be chosen. */
+    static final double PREFERRED_SLACK = 1.03;
 
     /** Chunks up to this size are encoded with every candidate; larger ones are judged on samples. */
     static final int EXHAUSTIVE_LIMIT = 256 << 10;

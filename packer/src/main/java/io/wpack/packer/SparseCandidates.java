@@ -93,6 +93,12 @@ final class SparseCandidates {
         return out;
     }
 
+    /** Whether {@code codec} is the storage form of the tensor's own pruning (kernel patterns for pattern pruning). */
+    static boolean isNativeForm(ImportedTensor t, ByteCodec codec) {
+        String text = t.metadata().get("lossy.prune");
+        return codec.name().equals(KernelPatternCodec.NAME) && text != null && text.startsWith("pattern:");
+    }
+
     private interface Maker {
         ByteCodec make();
     }
