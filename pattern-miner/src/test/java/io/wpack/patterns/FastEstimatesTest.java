@@ -97,4 +97,24 @@ class FastEstimatesTest {
             assertTrue(e.stream().length <= first + 2, e.stream().length + " vs " + first);
         }
     }
+
+    @Test
+    void columnLayoutsRoundTripForEveryEdgeOfTheTiledTranspose() throws Exception {
+        Random random = new Random(9);
+        // Column and row counts on both sides of multiples of 8 and 64, and powers of two.
+        for (int columns : new int[] {1, 3, 8, 9, 63, 64, 65, 256, 300}) {
+            for (int rows : new int[] {1, 7, 8, 13, 64, 4096}) {
+                int tail = random.nextInt(Math.max(1, columns));
+                byte[] codes = new byte[rows * columns + tail];
+                for (int i = 0; i < codes.length; i++) {
+                    codes[i] = random.nextInt(3) == 0 ? (byte) random.nextInt(256) : 0;
+                }
+                MaskValuesCodec codec = new MaskValuesCodec(8).withLayout(columns, 0, 1);
+                byte[] encoded = codec.encode(codes, 0, codes.length);
+                byte[] back = new byte[codes.length];
+                MaskValuesCodec.fromParams(codec.params()).decode(ByteBuffer.wrap(encoded), ByteBuffer.wrap(back));
+                assertArrayEquals(codes, back, columns + " columns, " + rows + " rows");
+            }
+        }
+    }
 }

@@ -6,8 +6,11 @@ import io.wpack.encoders.huffman.CanonicalHuffmanEncoder;
 import io.wpack.encoders.huffman.InputCursor;
 import io.wpack.formats.WpkFormatException;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * What the pattern codecs share: Huffman sections with a size prefix, the column-major layout,
@@ -149,22 +152,63 @@ final class PatternStreams {
     static byte[] toLogical(byte[] src, int off, int n, int columns) {
         byte[] logical = new byte[n];
         int rows = n / columns;
-        // Tiles keep both sides of the transposition in cache.
-        for (int r0 = 0; r0 < rows; r0 += 64) {
-            int r1 = Math.min(rows, r0 + 64);
-            for (int c0 = 0; c0 < columns; c0 += 64) {
-                int c1 = Math.min(columns, c0 + 64);
-                for (int r = r0; r < r1; r++) {
-                    int from = off + r * columns;
-                    for (int c = c0; c < c1; c++) {
-                        logical[c * rows + r] = src[from + c];
+        int rows8 = rows & ~7;
+        int columns8 = columns & ~7;
+        long[] w = new long[8];
+        // Tiles of 64×64, each done as 8×8 byte transposes in registers: a destination column is
+        // written 8 bytes at a time, and only 8 of its cache lines are live at once, which a
+        // power-of-two row count would otherwise make collide in one cache set.
+        for (int r0 = 0; r0 < rows8; r0 += 64) {
+            int r1 = Math.min(rows8, r0 + 64);
+            for (int c0 = 0; c0 < columns8; c0 += 64) {
+                int c1 = Math.min(columns8, c0 + 64);
+                for (int c = c0; c < c1; c += 8) {
+                    for (int r = r0; r < r1; r += 8) {
+                        int from = off + r * columns + c;
+                        for (int i = 0; i < 8; i++) {
+                            w[i] = (long) LONGS.get(src, from + i * columns);
+                        }
+                        transpose8x8(w);
+                        for (int j = 0; j < 8; j++) {
+                            LONGS.set(logical, (c + j) * rows + r, w[j]);
+                        }
                     }
                 }
+            }
+        }
+        // The edges: rows past the last multiple of 8, and columns past theirs.
+        for (int r = 0; r < rows; r++) {
+            int from = off + r * columns;
+            for (int c = r < rows8 ? columns8 : 0; c < columns; c++) {
+                logical[c * rows + r] = src[from + c];
             }
         }
         int done = rows * columns;
         System.arraycopy(src, off + done, logical, done, n - done);
         return logical;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** Transposes the 8×8 bytes of {@code w} (byte j of w[i] is element (i, j)) by swapping 1-, 2- then 4-byte blocks. */
+    static void transpose8x8(long[] w) {
+        for (int i = 0; i < 8; i += 2) {
+            long t = ((w[i] >>> 8) ^ w[i + 1]) & 0x00FF00FF00FF00FFL;
+            w[i + 1] ^= t;
+            w[i] ^= t << 8;
+        }
+        for (int i = 0; i < 8; i += 4) {
+            for (int k = i; k < i + 2; k++) {
+                long t = ((w[k] >>> 16) ^ w[k + 2]) & 0x0000FFFF0000FFFFL;
+                w[k + 2] ^= t;
+                w[k] ^= t << 16;
+            }
+        }
+        for (int k = 0; k < 4; k++) {
+            long t = ((w[k] >>> 32) ^ w[k + 4]) & 0x00000000FFFFFFFFL;
+            w[k + 4] ^= t;
+            w[k] ^= t << 32;
+        }
     }
 
     /** The inverse of {@link #toLogical}: writes {@code dst[dstOff, dstOff + n)}. */
