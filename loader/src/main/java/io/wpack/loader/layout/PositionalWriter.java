@@ -39,8 +39,12 @@ final class PositionalWriter extends LayoutWriter {
     private final boolean windows;
     private final AtomicLong received = new AtomicLong();
 
-    /** Elements converted at a time into a staging buffer before they are placed. */
+    /** Elements converted at a time into a staging buffer before they are placed, at least. */
     private static final int STAGE_ELEMENTS = 4096;
+    /** Staged elements at most, so that a stage can hold several slices of the outermost axis. */
+    private static final int MAX_STAGE_ELEMENTS = 1 << 18;
+    /** Outermost-axis slices a stage aims to hold, so {@link #placeInTargetOrder} has a few to interleave. */
+    private static final int STAGE_SLICES = 16;
 
     PositionalWriter(LayoutPlan plan, PartSinks sinks) {
         super(plan);
@@ -124,13 +128,14 @@ final class PositionalWriter extends LayoutWriter {
             return;
         }
         ByteBuffer staged = null;
+        int stage = stageElements();
         for (int done = 0; done < count; ) {
-            int n = Math.min(STAGE_ELEMENTS, count - done);
+            int n = Math.min(stage, count - done);
             if (out != null && strided.inOrder()) {
                 conv.convertRun(in, ip + done * ss, out, (int) ((strided.base + first + done) * ts), n);
             } else {
                 if (staged == null) {
-                    staged = ByteBuffer.allocate(STAGE_ELEMENTS * ts).order(ByteOrder.LITTLE_ENDIAN);
+                    staged = ByteBuffer.allocate(stage * ts).order(ByteOrder.LITTLE_ENDIAN);
                 }
                 conv.convertRun(in, ip + done * ss, staged, 0, n);
                 place(first + done, n, staged, 0, out);
@@ -139,10 +144,17 @@ final class PositionalWriter extends LayoutWriter {
         }
     }
 
+    private int stageElements() {
+        long slice = strided.sliceElements();
+        return (int) Math.max(STAGE_ELEMENTS, Math.min(MAX_STAGE_ELEMENTS, slice * STAGE_SLICES));
+    }
+
     /**
      * Puts {@code count} elements already in the target dtype, from {@code in[ip]}, where source
      * elements {@code first...} go. {@code out} is the whole target, or null when the sink has no
      * window over it (only for an in-order map, whose runs go through {@link ByteSink#write}).
+     * Whole slices of the outermost axis are written in target order; a partial slice at either
+     * end in source order.
      */
     private void place(long first, int count, ByteBuffer in, int ip, ByteBuffer out) {
         StridedMap m = strided;
@@ -158,6 +170,76 @@ final class PositionalWriter extends LayoutWriter {
             }
             return;
         }
+        long slice = m.sliceElements();
+        int lead = (int) Math.min(count, (slice - first % slice) % slice);
+        long slices = (count - lead) / slice;
+        if (slices == 0) {
+            placeInSourceOrder(first, count, in, ip, out);
+            return;
+        }
+        int whole = (int) (slices * slice);
+        placeInSourceOrder(first, lead, in, ip, out);
+        placeInTargetOrder((first + lead) / slice, slices, in, ip + lead * es, out);
+        placeInSourceOrder(first + lead + whole, count - lead - whole, in, ip + (lead + whole) * es, out);
+    }
+
+    /**
+     * Places {@code slices} whole slices of the outermost source axis, from slice {@code s0},
+     * walking blocks over the two axes of smallest target stride, so writes advance by the
+     * smallest strides (HWIO from OIHW writes runs along O) while reads jump, which is cheaper.
+     */
+    private void placeInTargetOrder(long s0, long slices, ByteBuffer in, int ip, ByteBuffer out) {
+        StridedMap m = strided;
+        int es = ts;
+        int r = m.dims.length;
+        long[] d = m.dims.clone();
+        d[0] = slices;
+        long[] src = PositionMap.rowMajorStrides(d);
+        long[] st = m.strides;
+        int a1 = 0;
+        for (int a = 1; a < r; a++) {
+            if (st[a] < st[a1]) {
+                a1 = a;
+            }
+        }
+        int a2 = a1 == 0 ? 1 : 0;
+        for (int a = 0; a < r; a++) {
+            if (a != a1 && st[a] < st[a2]) {
+                a2 = a;
+            }
+        }
+        long base = m.base + s0 * st[0];
+        long[] c = new long[r];
+        while (true) {
+            long so = 0;
+            long dO = base;
+            for (int a = 0; a < r; a++) {
+                so += c[a] * src[a];
+                dO += c[a] * st[a];
+            }
+            copyBlock(in, (int) (ip + so * es), out, (int) (dO * es), es, (int) d[a2], (int) (src[a2] * es),
+                    (int) (st[a2] * es), (int) d[a1], (int) (src[a1] * es), (int) (st[a1] * es));
+            int a = r - 1;
+            while (a >= 0) {
+                if (a != a1 && a != a2 && ++c[a] < d[a]) {
+                    break;
+                }
+                c[a] = 0;
+                a--;
+            }
+            if (a < 0) {
+                return;
+            }
+        }
+    }
+
+    /** Places elements one source-order run (or 2-D block of the innermost axes) at a time. */
+    private void placeInSourceOrder(long first, int count, ByteBuffer in, int ip, ByteBuffer out) {
+        if (count == 0) {
+            return;
+        }
+        StridedMap m = strided;
+        int es = ts;
         long[] dims = m.dims;
         long[] st = m.strides;
         int last = dims.length - 1;

@@ -56,6 +56,15 @@ final class StridedMap {
         return new StridedMap(Arrays.copyOf(dims, n), Arrays.copyOf(strides, n), m.base);
     }
 
+    /** Elements in one slice of the outermost merged axis. */
+    long sliceElements() {
+        long n = 1;
+        for (int a = 1; a < dims.length; a++) {
+            n *= dims[a];
+        }
+        return n;
+    }
+
     /** Whether source element e lands at target element {@code base + e}: nothing moves. */
     boolean inOrder() {
         return dims.length == 1 && strides[0] == 1;
