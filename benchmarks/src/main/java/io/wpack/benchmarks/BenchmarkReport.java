@@ -143,8 +143,86 @@ final class BenchmarkReport {
                 heapTable(md, p, rs);
             }
         }
+        codeBoundsTable(md);
         commands(md);
         return md.toString();
+    }
+
+    /** Issue 5's table ({@link CodeBounds}): the pruned int8 presets' lossy codes against their H0 bound. */
+    private void codeBoundsTable(StringBuilder md) {
+        List<ModelRun> rs = new ArrayList<>();
+        for (ModelRun r : runs) {
+            if (r.codeBounds != null) {
+                rs.add(r);
+            }
+        }
+        if (rs.isEmpty()) {
+            return;
+        }
+        md.append("### Pruned int8 codes against their order-0 bound, bits per weight\n\n");
+        md.append("| preset | model | lossy tensors | lossy weights | H0 bound | huffman only | **patterns** |");
+        for (Competitor c : CodeBounds.TOOLS) {
+            md.append(' ').append(c.label()).append(" |");
+        }
+        md.append(" patterns ÷ H0 |\n|---|---|---:|---:|---:|---:|---:|");
+        for (int i = 0; i < CodeBounds.TOOLS.size(); i++) {
+            md.append("---:|");
+        }
+        md.append("---:|\n");
+        for (Preset p : Preset.values()) {
+            long weights = 0;
+            double h0 = 0;
+            long huffman = 0;
+            long patterns = 0;
+            Map<Competitor, Long> tools = new LinkedHashMap<>();
+            int models = 0;
+            int tensors = 0;
+            for (ModelRun r : rs) {
+                if (r.preset != p) {
+                    continue;
+                }
+                CodeBounds.Result b = r.codeBounds;
+                codeBoundsRow(md, p.id(), shortId(r.model), String.valueOf(b.tensors()), b.weights(), b.h0Bits(),
+                        b.huffmanBytes(), b.patternBytes(), b.toolBytes());
+                weights += b.weights();
+                h0 += b.h0Bits();
+                huffman += b.huffmanBytes();
+                patterns += b.patternBytes();
+                tensors += b.tensors();
+                for (Competitor c : CodeBounds.TOOLS) {
+                    tools.merge(c, b.toolBytes().get(c), Long::sum);
+                }
+                models++;
+            }
+            if (models > 1) {
+                codeBoundsRow(md, p.id(), "**all**", String.valueOf(tensors), weights, h0, huffman, patterns, tools);
+            }
+        }
+        md.append('\n');
+        md.append("- The same bytes in every column: the int8 codes of the tensors the preset made lossy, and")
+                .append(" nothing else. The tensors that stay lossless (biases, small and integer tensors) and the")
+                .append(" manifest (scales, names, shapes) are left out of every column, the H0 bound included,")
+                .append(" so the columns compare coders on identical input; the size tables above count them.\n");
+        md.append("- H0 bound: Σ over the lossy tensors of n·H0 of the tensor's codes (one distribution per")
+                .append(" tensor, no table cost). huffman only: the lossy tensors' chunks in a package of the same")
+                .append(" preset packed with `--codecs ").append(String.join(",", CodeBounds.HUFFMAN_ONLY))
+                .append("`. patterns: the same tensors in the preset's own package (every codec; the pattern")
+                .append(" miner's maskvalues and blockdict among them). xz and zstd: the codes back to back in")
+                .append(" model order (`codes.bin`), with the size tables' command lines.\n\n");
+    }
+
+    private static void codeBoundsRow(StringBuilder md, String preset, String model, String tensors, long weights,
+            double h0Bits, long huffman, long patterns, Map<Competitor, Long> tools) {
+        double w = Math.max(1, weights);
+        md.append("| ").append(preset).append(" | ").append(model).append(" | ").append(tensors).append(" | ")
+                .append(String.format(Locale.ROOT, "%,d", weights)).append(" | ").append(f2(h0Bits / w))
+                .append(" | ").append(f2(8.0 * huffman / w)).append(" | **").append(f2(8.0 * patterns / w))
+                .append("** |");
+        for (Competitor c : CodeBounds.TOOLS) {
+            md.append(' ').append(f2(8.0 * tools.get(c) / w)).append(" |");
+        }
+        md.append(' ').append(h0Bits == 0 ? "–" : String.format(Locale.ROOT, "%.3f", 8.0 * patterns / h0Bits))
+                .append(" |\n");
     }
 
     private void sizeTable(StringBuilder md, Preset p, List<ModelRun> rs) {
@@ -317,6 +395,11 @@ final class BenchmarkReport {
         }
         for (Competitor c : Competitor.values()) {
             md.append(c.shellDecompress(c.planes() ? "planes.bin" : "raw.bin")).append('\n');
+        }
+        md.append("# mag50-int8, mag80-int8 also: Packer(preset, codecs ").append(String.join(",", CodeBounds.HUFFMAN_ONLY))
+                .append(") -> PRESET-huffman.wpk; lossy codes -> codes.bin\n");
+        for (Competitor c : CodeBounds.TOOLS) {
+            md.append(c.shellCompress("codes.bin")).append('\n');
         }
         md.append("java -XX:+UseSerialGC -Xmx<N>m -cp benchmarks.jar io.wpack.benchmarks.HeapProbe pack|load ...\n");
         md.append("```\n\nRaw figures: `bench-out/results.json`.\n");

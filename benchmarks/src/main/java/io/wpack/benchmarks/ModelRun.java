@@ -31,6 +31,8 @@ final class ModelRun {
     double sqnrMinDb = Double.NaN;
     /** Largest absolute reconstruction error of any weight. */
     double maxAbsError;
+    /** The lossy codes against their H0 bound ({@link CodeBounds}); null for the presets it does not cover. */
+    CodeBounds.Result codeBounds;
     /** Smallest heap for pack and for load, MiB; null when not measured. */
     Integer packHeapMiB;
     Integer loadHeapMiB;
@@ -91,6 +93,9 @@ final class ModelRun {
             err.put("sqnr_db_min", finiteOrNull(sqnrMinDb));
             err.put("max_abs_error", maxAbsError);
             m.put("error", err);
+        }
+        if (codeBounds != null) {
+            m.put("code_bounds", codeBounds.toJson());
         }
         Map<String, Object> speed = new LinkedHashMap<>();
         speed.put("pack", timeJson(pack, inputBytes));

@@ -232,6 +232,10 @@ public final class PipelineBenchmark {
         r.inputBytes = report.inputBytes();
         r.packageBytes = Files.size(pkg);
         lossyStats(report, r);
+        if (CodeBounds.applies(preset)) {
+            log.print(", bound");
+            r.codeBounds = CodeBounds.measure(model, preset, report, pkg, dir, processes);
+        }
 
         // The competitors' input, out of the package through the loader.
         Path raw = dir.resolve("raw.bin");

@@ -1,5 +1,7 @@
 package io.wpack.benchmarks;
 
+import io.wpack.formats.WpkFormatException;
+import io.wpack.packer.json.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -66,6 +69,44 @@ class PipelineBenchmarkSmokeTest {
         assertTrue(json.contains("\"best_competitor\""), json);
         assertTrue(json.contains("\"sqnr_db_weighted_mean\""), json);
         assertFalse(Files.exists(dir.resolve("bench-out/work")), "scratch files are deleted without --keep");
+    }
+
+    @Test
+    void prunedInt8PresetsGetTheOrderZeroBoundTable() throws IOException, WpkFormatException {
+        for (String tool : List.of("gzip", "zstd", "xz")) {
+            Assumptions.assumeFalse(ProcessTimer.capture(List.of(tool, "--version")).isEmpty(),
+                    tool + " is not on the PATH: driver smoke test skipped");
+        }
+        Path md = dir.resolve("BENCHMARKS.md");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = PipelineBenchmark.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
+                "--synthetic", "--models", "demo-cnn", "--presets", "int8,mag80-int8", "--repeats", "1",
+                "--warmups", "0", "--memory", "off", "--root", dir.toString(),
+                "--out", dir.resolve("bench-out").toString(), "--markdown", md.toString());
+        assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+        String doc = Files.readString(md);
+        assertTrue(doc.contains("### Pruned int8 codes against their order-0 bound"), doc);
+        assertTrue(doc.contains("| mag80-int8 | synthetic/demo-cnn |"), doc);
+        assertFalse(doc.contains("| int8 | synthetic/demo-cnn |"), "only the pruned presets: " + doc);
+
+        Map<?, ?> run = null;
+        Map<?, ?> results = (Map<?, ?>) Json.parse(Files.readAllBytes(dir.resolve("bench-out/results.json")), "results");
+        for (Object r : (List<?>) results.get("runs")) {
+            if ("mag80-int8".equals(((Map<?, ?>) r).get("preset"))) {
+                run = (Map<?, ?>) r;
+            }
+        }
+        Map<?, ?> b = (Map<?, ?>) run.get("code_bounds");
+        long weights = ((Number) b.get("lossy_weights")).longValue();
+        assertTrue(weights > 0 && weights <= ((Number) run.get("params")).longValue(), b.toString());
+        double h0 = ((Number) b.get("h0_bound_bits_per_weight")).doubleValue();
+        // 80% zeros: H0 is at most that of a binary source plus 8 bits for every non-zero.
+        assertTrue(h0 > 0.5 && h0 < 0.73 + 0.2 * 8 + 0.2, b.toString());
+        // The preset may use every codec the Huffman-only package may, so it is never larger.
+        long patterns = ((Number) b.get("patterns_bytes")).longValue();
+        assertTrue(patterns <= ((Number) b.get("huffman_only_bytes")).longValue(), b.toString());
+        assertTrue(((Number) b.get("xz_bytes")).longValue() > 0 && ((Number) b.get("zstd_bytes")).longValue() > 0,
+                b.toString());
     }
 
     @Test
