@@ -13,9 +13,11 @@ import java.util.List;
 /**
  * Counts the repeated value blocks and the sparsity masks of int8/uint8 code tensors, after Wen
  * and Gregg (2020) for values and PatDNN (Niu et al., 2020) for masks. One pass per block shape,
- * each block packed into a {@code long} and counted in a FastUtil {@link Long2IntOpenHashMap};
+ * each value block packed into a {@code long} and counted by a radix sort of the keys, each mask
+ * in a FastUtil {@link Long2IntOpenHashMap} (few distinct masks occur);
  * blocks of more than 8 bytes (kernels of 3×3 and up) are counted as byte-array keys in an
- * {@link Object2IntOpenHashMap}. Cost is linear in the tensor: one hash update per block.
+ * {@link Object2IntOpenHashMap}. Cost is linear in the tensor: a radix pass per key byte, or one
+ * hash update per block.
  */
 public final class PatternMiner {
     private PatternMiner() {
@@ -64,15 +66,16 @@ public final class PatternMiner {
         int[] origins = g.origins;
         int n = offsets.length;
         if (n <= 8) {
-            Long2IntOpenHashMap map = new Long2IntOpenHashMap(Math.min(origins.length, 4096));
-            for (int origin : origins) {
+            long[] keys = new long[origins.length];
+            for (int b = 0; b < origins.length; b++) {
+                int origin = origins[b];
                 long key = 0;
                 for (int t = 0; t < n; t++) {
                     key |= (codes[origin + offsets[t]] & 0xFFL) << (8 * t);
                 }
-                map.addTo(key, 1);
+                keys[b] = key;
             }
-            return sorted(shape, origins.length, map, false);
+            return counted(shape, keys, n);
         }
         Object2IntOpenHashMap<BlockKey> map = new Object2IntOpenHashMap<>(Math.min(origins.length, 4096));
         for (int origin : origins) {
@@ -104,6 +107,77 @@ public final class PatternMiner {
             map.addTo(mask, 1);
         }
         return sorted(shape, g.origins.length, map, true);
+    }
+
+    /**
+     * Counts of {@code keys} (blocks of {@code bytes} bytes each) by sorting rather than hashing:
+     * an LSD radix sort, one pass per byte that varies, then runs. Most blocks of a large tensor
+     * are distinct, and a hash map of them misses the cache on nearly every update.
+     */
+    private static BlockCounts counted(BlockShape shape, long[] keys, int bytes) {
+        int blocks = keys.length;
+        long[] a = keys;
+        long[] b = new long[blocks];
+        int[] count = new int[257];
+        for (int d = 0; d < bytes; d++) {
+            int shift = 8 * d;
+            Arrays.fill(count, 0);
+            for (long k : a) {
+                count[(int) (k >>> shift & 0xFF) + 1]++;
+            }
+            if (count[(int) (a[0] >>> shift & 0xFF) + 1] == blocks) {
+                continue; // every key has the same byte here
+            }
+            for (int i = 0; i < 256; i++) {
+                count[i + 1] += count[i];
+            }
+            for (long k : a) {
+                b[count[(int) (k >>> shift & 0xFF)]++] = k;
+            }
+            long[] t = a;
+            a = b;
+            b = t;
+        }
+        // a is in unsigned key order: runs of equal keys, repeated ones apart from singles.
+        int distinct = 0;
+        int repeated = 0;
+        for (int i = 0; i < blocks; ) {
+            int j = i + 1;
+            while (j < blocks && a[j] == a[i]) {
+                j++;
+            }
+            distinct++;
+            repeated += j - i > 1 ? 1 : 0;
+            i = j;
+        }
+        long[] repeatedKeys = new long[repeated];
+        int[] repeatedCounts = new int[repeated];
+        long[] sortedKeys = new long[distinct];
+        int[] sortedCounts = new int[distinct];
+        int singles = repeated;
+        for (int i = 0, r = 0; i < blocks; ) {
+            int j = i + 1;
+            while (j < blocks && a[j] == a[i]) {
+                j++;
+            }
+            if (j - i > 1) {
+                repeatedKeys[r] = a[i];
+                repeatedCounts[r++] = j - i;
+            } else {
+                sortedKeys[singles] = a[i];
+                sortedCounts[singles++] = 1;
+            }
+            i = j;
+        }
+        // Repeated keys by count, most first; a stable sort keeps equal counts in key order.
+        int[] order = new int[repeated];
+        Arrays.setAll(order, k -> k);
+        IntArrays.stableSort(order, (x, y) -> Integer.compare(repeatedCounts[y], repeatedCounts[x]));
+        for (int k = 0; k < repeated; k++) {
+            sortedKeys[k] = repeatedKeys[order[k]];
+            sortedCounts[k] = repeatedCounts[order[k]];
+        }
+        return new BlockCounts(shape, blocks, sortedCounts, sortedKeys, null);
     }
 
     private static BlockCounts sorted(BlockShape shape, long blocks, Long2IntOpenHashMap map, boolean masks) {

@@ -117,4 +117,41 @@ class FastEstimatesTest {
             }
         }
     }
+
+    @Test
+    void radixCountedBlocksAreMostFrequentFirstThenInUnsignedKeyOrder() {
+        for (long seed = 0; seed < 20; seed++) {
+            Random random = new Random(seed);
+            byte[] codes = new byte[4096];
+            for (int k = 0; k < codes.length; k++) {
+                // Few values, negative ones among them, so that counts tie and keys use the top bit.
+                codes[k] = (byte) (random.nextInt(4) == 0 ? random.nextInt(256) : random.nextInt(5) - 2);
+            }
+            CodeTensor t = new CodeTensor("t", codes, new long[] {64, 64}, 1);
+            for (BlockShape shape : new BlockShape[] {BlockShape.ROW_2, BlockShape.ROW_4, BlockShape.ROW_8,
+                    BlockShape.SQUARE_2X2}) {
+                BlockCounts c = PatternMiner.countValues(t, shape);
+                long total = 0;
+                for (int k = 0; k < c.distinct(); k++) {
+                    total += c.count(k);
+                    if (k > 0) {
+                        assertTrue(c.count(k) <= c.count(k - 1), shape + " counts at " + k);
+                        if (c.count(k) == c.count(k - 1)) {
+                            assertTrue(Long.compareUnsigned(key(c.entry(k - 1)), key(c.entry(k))) < 0,
+                                    shape + " key order at " + k);
+                        }
+                    }
+                }
+                assertEquals(c.blocks(), total, shape + " blocks");
+            }
+        }
+    }
+
+    private static long key(byte[] block) {
+        long key = 0;
+        for (int t = 0; t < block.length; t++) {
+            key |= (block[t] & 0xFFL) << (8 * t);
+        }
+        return key;
+    }
 }
