@@ -143,10 +143,14 @@ public final class ManifestValidator {
                 Verify.verify(q.getBits() >= 2 && q.getBits() <= 8, "%s: %d-bit codes are out of range", where,
                         q.getBits());
                 long n = ParameterIndex.forInteger(q, shape).count();
-                Verify.verify(q.getScalesCount() == n, "%s: %d scales given, %d needed", where, q.getScalesCount(), n);
+                boolean half = !q.getHalfScales().isEmpty();
+                Verify.verify(!half || (q.getScalesCount() == 0 && q.getHalfScales().size() % 2 == 0),
+                        "%s: half_scales must be whole binary16 values and comes instead of scales", where);
+                Verify.verify(IntegerScales.count(q) == n, "%s: %d scales given, %d needed", where,
+                        IntegerScales.count(q), n);
                 Verify.verify(q.getZeroPointsCount() == 0 || q.getZeroPointsCount() == n,
                         "%s: %d zero points given, %d needed", where, q.getZeroPointsCount(), n);
-                for (float f : q.getScalesList()) {
+                for (float f : IntegerScales.of(q)) {
                     Verify.verify(Float.isFinite(f), "%s: a scale is not finite", where);
                 }
                 break;

@@ -31,9 +31,11 @@ public final class IntegerQuantization implements QuantizedTensor {
     private final byte[] codes;
     private final float[] scales;
     private final int[] zeroPoints;
+    private final boolean halfScales;
 
     IntegerQuantization(int bits, boolean signed, boolean symmetric, Granularity granularity, int groupSize,
-                        TensorLayout layout, byte[] codes, float[] scales, int[] zeroPoints) {
+                        TensorLayout layout, byte[] codes, float[] scales, int[] zeroPoints, boolean halfScales) {
+        this.halfScales = halfScales;
         this.bits = bits;
         this.signed = signed;
         this.symmetric = symmetric;
@@ -90,6 +92,11 @@ public final class IntegerQuantization implements QuantizedTensor {
      * channel order; per group, a tensor shaped like the input with the reduction axis
      * {@code ceil(R / G)} long, row-major (ONNX blocked quantization). The array itself.
      */
+    /** Whether every scale is exactly a binary16 value, so it can be stored in two bytes. */
+    public boolean halfScales() {
+        return halfScales;
+    }
+
     public float[] scales() {
         return scales;
     }

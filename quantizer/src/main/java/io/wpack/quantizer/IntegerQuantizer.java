@@ -36,14 +36,24 @@ public final class IntegerQuantizer {
     private final boolean signed;
     private final Granularity granularity;
     private final int groupSize;
+    private final boolean halfScales;
 
-    private IntegerQuantizer(int bits, Mode mode, boolean signed, Granularity granularity, int groupSize) {
+    private IntegerQuantizer(int bits, Mode mode, boolean signed, Granularity granularity, int groupSize,
+                             boolean halfScales) {
         this.bits = bits;
         this.mode = mode;
         this.signed = signed;
         this.granularity = granularity;
         this.groupSize = groupSize;
+        this.halfScales = halfScales;
     }
+
+    /**
+     * Largest relative growth of a scale rounded up to binary16 before the tensor keeps binary32
+     * scales instead: normal binary16 grows a scale by under 2^-10; only subnormal or overflowing
+     * scales (weights under about 6e-5 × 127 or over 8e6) go past it.
+     */
+    static final double HALF_SCALE_TOLERANCE = 1.0 / 1024;
 
     /** 8 bits, symmetric, signed, per channel, unless changed. */
     public static Builder builder() {
@@ -108,19 +118,18 @@ public final class IntegerQuantizer {
         float[] scales = new float[params];
         int[] zeroPoints = new int[params];
         for (int p = 0; p < params; p++) {
-            float scale;
-            int zero;
+            scales[p] = symmetric ? scaleFor(Math.max(-(double) lo[p], hi[p]), (1 << (bits - 1)) - 1)
+                    : scaleFor((double) hi[p] - lo[p], qMax - qMin);
+        }
+        boolean half = halfScales && roundUpToHalf(scales);
+        for (int p = 0; p < params; p++) {
             if (symmetric) {
-                zero = signed ? 0 : 1 << (bits - 1);
-                scale = scaleFor(Math.max(-(double) lo[p], hi[p]), (1 << (bits - 1)) - 1);
+                zeroPoints[p] = signed ? 0 : 1 << (bits - 1);
             } else {
                 double range = (double) hi[p] - lo[p];
-                scale = scaleFor(range, qMax - qMin);
-                long z = range == 0 ? 0 : (long) Math.rint(qMin - lo[p] / (double) scale);
-                zero = (int) Math.max(qMin, Math.min(qMax, z));
+                long z = range == 0 ? 0 : (long) Math.rint(qMin - lo[p] / (double) scales[p]);
+                zeroPoints[p] = (int) Math.max(qMin, Math.min(qMax, z));
             }
-            scales[p] = scale;
-            zeroPoints[p] = zero;
         }
 
         byte[] codes = new byte[values.length];
@@ -131,7 +140,30 @@ public final class IntegerQuantizer {
             codes[i] = (byte) q;
         }
         return new IntegerQuantization(bits, signed, symmetric, granularity,
-                granularity == Granularity.PER_GROUP ? groupSize : 0, layout, codes, scales, zeroPoints);
+                granularity == Granularity.PER_GROUP ? groupSize : 0, layout, codes, scales, zeroPoints, half);
+    }
+
+    /**
+     * Rounds every scale up to the next binary16 value, in place, so the scales can be stored
+     * in two bytes; rounding up keeps the whole range within the codes. Leaves them all alone
+     * and returns false when one would grow by more than {@link #HALF_SCALE_TOLERANCE}.
+     */
+    static boolean roundUpToHalf(float[] scales) {
+        float[] up = new float[scales.length];
+        for (int p = 0; p < scales.length; p++) {
+            float s = scales[p];
+            short h = io.wpack.formats.FloatBits.floatToHalf(s);
+            float r = io.wpack.formats.FloatBits.halfToFloat(h);
+            if (r < s) {
+                r = io.wpack.formats.FloatBits.halfToFloat(h + 1); // positive halves order like their bits
+            }
+            if (!(r >= s) || Float.isInfinite(r) || r > s * (1 + HALF_SCALE_TOLERANCE)) {
+                return false;
+            }
+            up[p] = r;
+        }
+        System.arraycopy(up, 0, scales, 0, scales.length);
+        return true;
     }
 
     private static float scaleFor(double range, int steps) {
@@ -216,8 +248,18 @@ public final class IntegerQuantizer {
         private boolean signed = true;
         private Granularity granularity = Granularity.PER_CHANNEL;
         private int groupSize;
+        private boolean halfScales;
 
         private Builder() {
+        }
+
+        /**
+         * Round scales up to binary16 so they store in two bytes (when every one stays within
+         * {@link #HALF_SCALE_TOLERANCE} of its binary32 value; else they stay binary32).
+         */
+        public Builder halfScales(boolean half) {
+            this.halfScales = half;
+            return this;
         }
 
         /** 2 to 8. */
@@ -271,7 +313,8 @@ public final class IntegerQuantizer {
             if (granularity == Granularity.PER_GROUP && groupSize < 1) {
                 throw new IllegalArgumentException("group size must be positive: " + groupSize);
             }
-            return new IntegerQuantizer(bits, mode, signed, granularity, granularity == Granularity.PER_GROUP ? groupSize : 0);
+            return new IntegerQuantizer(bits, mode, signed, granularity, granularity == Granularity.PER_GROUP ? groupSize : 0,
+                    halfScales);
         }
     }
 }

@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IntegerQuantizerTest {
 
     /** A scheme, drawn from every option. */
-    record Scheme(int bits, boolean symmetric, boolean signed, Granularity granularity, int groupSize) {
+    record Scheme(int bits, boolean symmetric, boolean signed, Granularity granularity, int groupSize, boolean half) {
         IntegerQuantizer quantizer() {
-            IntegerQuantizer.Builder b = IntegerQuantizer.builder().bits(bits).signed(signed);
+            IntegerQuantizer.Builder b = IntegerQuantizer.builder().bits(bits).signed(signed).halfScales(half);
             b = symmetric ? b.symmetric() : b.affine();
             switch (granularity) {
                 case PER_TENSOR:
@@ -33,8 +33,8 @@ class IntegerQuantizerTest {
     @Provide
     Arbitrary<Scheme> schemes() {
         return Combinators.combine(Arbitraries.integers().between(2, 8), Arbitraries.of(true, false),
-                Arbitraries.of(true, false), Arbitraries.of(Granularity.class), Arbitraries.integers().between(1, 5))
-                .as(Scheme::new);
+                Arbitraries.of(true, false), Arbitraries.of(Granularity.class), Arbitraries.integers().between(1, 5),
+                Arbitraries.of(true, false)).as(Scheme::new);
     }
 
     @Provide
@@ -72,6 +72,28 @@ class IntegerQuantizerTest {
             // Half a step, plus float32 rounding of the product and of the scale itself.
             double bound = scale * (0.5 + 1e-4) + Math.ulp(Math.abs(x));
             assertTrue(error <= bound, "element " + i + ": " + x + " -> " + back[i] + ", scale " + scale);
+        }
+    }
+
+    /** Half scales are binary16 values at most 2^-10 above the binary32 scale, or the tensor keeps binary32. */
+    @Property(tries = 200)
+    void halfScalesRoundUpOrFallBack(@ForAll("extremeTensors") TestTensors.Tensor t, @ForAll("schemes") Scheme scheme)
+            throws Exception {
+        Scheme full = new Scheme(scheme.bits(), scheme.symmetric(), scheme.signed(), scheme.granularity(),
+                scheme.groupSize(), false);
+        Scheme half = new Scheme(scheme.bits(), scheme.symmetric(), scheme.signed(), scheme.granularity(),
+                scheme.groupSize(), true);
+        float[] f32 = full.quantizer().quantize(t.view()).scales();
+        IntegerQuantization q = half.quantizer().quantize(t.view());
+        float[] f16 = q.scales();
+        for (int p = 0; p < f32.length; p++) {
+            if (q.halfScales()) {
+                assertEquals(f16[p], io.wpack.formats.FloatBits.halfToFloat(io.wpack.formats.FloatBits.floatToHalf(f16[p])),
+                        "scale " + p + " is a binary16 value");
+                assertTrue(f16[p] >= f32[p] && f16[p] <= f32[p] * (1 + 1.0 / 1024), f32[p] + " -> " + f16[p]);
+            } else {
+                assertEquals(f32[p], f16[p]);
+            }
         }
     }
 

@@ -66,7 +66,7 @@ class LossyPackTest {
             "kmeans:16, none", "kmeans:8:channel, none", "kmeans:4:f32, none",
             "fp16, none", "bf16, none", "fp8, none", "fp8:e5m2, none",
             "none, magnitude:0.7", "int8:channel, magnitude:0.8", "int8:channel, nm:2:4", "int4:channel, block:2x4:0.5",
-            "int8, bcr:4x4:0.5", "int8, pattern:4:0.3", "int8:channel:affine, filter:0.25"})
+            "int8, bcr:4x4:0.5", "int8, pattern:4:0.3", "int8:channel:affine, filter:0.25", "int8:channel:f32, none", "int4:group32:f32, none"})
     void loaderReturnsExactlyTheMeasuredReconstruction(String quant, String prune) throws Exception {
         TensorPolicy policy = TensorPolicy.uniform(QuantSpec.parse(quant), PruneSpec.parse(prune));
         ImportedModel model = Packages.model(tensors());

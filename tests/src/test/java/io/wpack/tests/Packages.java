@@ -63,4 +63,28 @@ final class Packages {
         }
         return out;
     }
+
+    /**
+     * {@code good}'s data section under another manifest, assembled by hand (the writer would
+     * refuse a bad one): every CRC is valid, so only the manifest's meaning is wrong.
+     */
+    static Path withManifest(Path good, io.wpack.formats.proto.Manifest manifest, Path out) throws IOException {
+        byte[] file = java.nio.file.Files.readAllBytes(good);
+        io.wpack.formats.PackageHeader h;
+        try (io.wpack.formats.PackageFile f = io.wpack.formats.PackageFile.open(good)) {
+            h = f.header();
+        }
+        byte[] data = java.util.Arrays.copyOfRange(file, (int) h.dataOffset(), (int) (h.dataOffset() + h.dataLength()));
+        byte[] m = manifest.toByteArray();
+        long dataOffset = io.wpack.formats.PackageWriter.align(io.wpack.formats.PackageHeader.SIZE + m.length,
+                h.alignment());
+        io.wpack.formats.PackageHeader header = new io.wpack.formats.PackageHeader(h.version(), h.alignment(),
+                io.wpack.formats.Crc32c.of(m, 0, m.length), io.wpack.formats.PackageHeader.SIZE, m.length, dataOffset,
+                data.length, io.wpack.formats.PackageHeader.MANIFEST_RAW, m.length);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) header.fileSize());
+        buf.put(header.encode()).put(m).position((int) dataOffset);
+        buf.put(data).put(io.wpack.formats.PackageFooter.encode(header.fileSize()));
+        java.nio.file.Files.write(out, buf.array());
+        return out;
+    }
 }

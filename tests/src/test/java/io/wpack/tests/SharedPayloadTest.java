@@ -1,11 +1,7 @@
 package io.wpack.tests;
 
-import io.wpack.formats.Crc32c;
 import io.wpack.formats.PackageFile;
-import io.wpack.formats.PackageFooter;
-import io.wpack.formats.PackageHeader;
 import io.wpack.formats.PackageStreamReader;
-import io.wpack.formats.PackageWriter;
 import io.wpack.formats.TensorEntry;
 import io.wpack.formats.WpkFormatException;
 import io.wpack.formats.proto.DType;
@@ -26,7 +22,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,7 +121,7 @@ class SharedPayloadTest {
                 m -> set(m, a, t -> t.setSameAs("c").clearChunks()),       // leaves chunks nobody owns, and c is later
                 m -> set(m, c, t -> t.setSameAs("a")));                    // has chunks of its own too
         for (int i = 0; i < damage.size(); i++) {
-            Path bad = rewrite(good, damage.get(i).apply(manifest.toBuilder()).build(), "bad" + i + ".wpk");
+            Path bad = Packages.withManifest(good, damage.get(i).apply(manifest.toBuilder()).build(), dir.resolve("bad" + i + ".wpk"));
             String what = "damage " + i;
             String message = assertThrows(WpkFormatException.class, () -> PackageFile.open(bad).close(), what)
                     .getMessage();
@@ -150,28 +145,5 @@ class SharedPayloadTest {
 
     private static Manifest.Builder set(Manifest.Builder m, int i, UnaryOperator<Tensor.Builder> change) {
         return m.setTensors(i, change.apply(m.getTensors(i).toBuilder()));
-    }
-
-    /**
-     * The same data section under another manifest, assembled by hand (the writer would refuse
-     * it): every CRC is valid, so only the manifest's meaning is wrong.
-     */
-    private Path rewrite(Path good, Manifest manifest, String name) throws Exception {
-        byte[] file = Files.readAllBytes(good);
-        PackageHeader h;
-        try (PackageFile f = PackageFile.open(good)) {
-            h = f.header();
-        }
-        byte[] data = java.util.Arrays.copyOfRange(file, (int) h.dataOffset(), (int) (h.dataOffset() + h.dataLength()));
-        byte[] m = manifest.toByteArray();
-        long dataOffset = PackageWriter.align(PackageHeader.SIZE + m.length, h.alignment());
-        PackageHeader header = new PackageHeader(h.version(), h.alignment(), Crc32c.of(m, 0, m.length),
-                PackageHeader.SIZE, m.length, dataOffset, data.length, PackageHeader.MANIFEST_RAW, m.length);
-        ByteBuffer out = ByteBuffer.allocate((int) header.fileSize());
-        out.put(header.encode()).put(m).position((int) dataOffset);
-        out.put(data).put(PackageFooter.encode(header.fileSize()));
-        Path p = dir.resolve(name);
-        Files.write(p, out.array());
-        return p;
     }
 }

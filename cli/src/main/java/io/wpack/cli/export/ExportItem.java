@@ -104,11 +104,14 @@ record ExportItem(String name, DType dtype, long[] shape, long bytes, Writer wri
                 }
                 default -> new long[] {1};
             };
-            ByteBuffer scales = le(q.getScalesCount() * 4);
-            q.getScalesList().forEach(scales::putFloat);
+            float[] sc = io.wpack.formats.IntegerScales.of(q);
+            ByteBuffer scales = le(sc.length * 4);
+            for (float f : sc) {
+                scales.putFloat(f);
+            }
             items.add(array(t.name() + ".scales", DType.F32, pshape, scales.array()));
-            ByteBuffer zeros = le(q.getScalesCount() * 4);
-            for (int i = 0; i < q.getScalesCount(); i++) {
+            ByteBuffer zeros = le(sc.length * 4);
+            for (int i = 0; i < sc.length; i++) {
                 zeros.putInt(q.getZeroPointsCount() == 0 ? 0 : q.getZeroPoints(i));
             }
             items.add(array(t.name() + ".zero_points", DType.I32, pshape, zeros.array()));

@@ -117,7 +117,8 @@ public final class LossyStage {
                 break;
             }
             case INTEGER: {
-                IntegerQuantizer.Builder b = IntegerQuantizer.builder().bits(q.bits()).signed(q.signed());
+                IntegerQuantizer.Builder b = IntegerQuantizer.builder().bits(q.bits()).signed(q.signed())
+                        .halfScales(q.halfPrecision());
                 b = q.symmetric() ? b.symmetric() : b.affine();
                 b = switch (q.granularity()) {
                     case TENSOR -> b.perTensor();
@@ -133,8 +134,18 @@ public final class LossyStage {
                         })
                         .setChannelAxis(iq.axes().channelAxis()).setReductionAxis(iq.axes().reductionAxis())
                         .setGroupSize(iq.groupSize());
-                for (float s : iq.scales()) {
-                    dq.addScales(s);
+                if (iq.halfScales()) {
+                    byte[] half = new byte[2 * iq.scales().length];
+                    for (int i = 0; i < iq.scales().length; i++) {
+                        short h = io.wpack.formats.FloatBits.floatToHalf(iq.scales()[i]);
+                        half[2 * i] = (byte) h;
+                        half[2 * i + 1] = (byte) (h >> 8);
+                    }
+                    dq.setHalfScales(com.google.protobuf.ByteString.copyFrom(half));
+                } else {
+                    for (float s : iq.scales()) {
+                        dq.addScales(s);
+                    }
                 }
                 boolean anyZero = false;
                 for (int z : iq.zeroPoints()) {
@@ -153,7 +164,7 @@ public final class LossyStage {
             }
             case CODEBOOK: {
                 CodebookQuantizer.Builder b = CodebookQuantizer.builder().entries(q.entries())
-                        .centroidFormat(q.halfCodebook() ? CodebookQuantizer.CentroidFormat.F16
+                        .centroidFormat(q.halfPrecision() ? CodebookQuantizer.CentroidFormat.F16
                                 : CodebookQuantizer.CentroidFormat.F32);
                 b = q.granularity() == QuantSpec.Granularity.CHANNEL && axes.channelAxis() >= 0 ? b.perChannel()
                         : b.perTensor();
@@ -161,7 +172,7 @@ public final class LossyStage {
                 CodebookDequantization.Builder dq = CodebookDequantization.newBuilder().setEntries(cq.entries())
                         .setPerChannel(cq.codebookCount() > 1 || q.granularity() == QuantSpec.Granularity.CHANNEL
                                 && axes.channelAxis() >= 0)
-                        .setChannelAxis(Math.max(0, cq.axes().channelAxis())).setHalfPrecision(q.halfCodebook());
+                        .setChannelAxis(Math.max(0, cq.axes().channelAxis())).setHalfPrecision(q.halfPrecision());
                 for (float c : cq.codebooks()) {
                     dq.addCodebooks(c);
                 }

@@ -6,14 +6,16 @@ import java.util.Locale;
  * A quantization choice, parsed from the CLI shorthand or a config file:
  * <pre>
  *   none
- *   int8 | int4 | intN (N = 2..8) | uint8 | uintN      [:tensor | :channel | :groupG] [:sym | :affine]
+ *   int8 | int4 | intN (N = 2..8) | uint8 | uintN      [:tensor | :channel | :groupG] [:sym | :affine] [:f16 | :f32]
  *   kmeans:K                                           [:tensor | :channel] [:f16 | :f32]
  *   fp16 | bf16 | fp8 | fp8:e4m3 | fp8:e5m2
  * </pre>
- * Integers default to symmetric, per channel; k-means to one codebook per tensor in fp16.
+ * Integers default to symmetric, per channel, with scales rounded up to binary16 (two bytes
+ * each in the manifest; {@code :f32} keeps them binary32); k-means to one codebook per tensor in
+ * fp16. {@code halfPrecision} is that f16 / f32 choice, for scales or codebooks.
  */
 public record QuantSpec(Kind kind, int bits, boolean signed, boolean symmetric, Granularity granularity, int groupSize,
-                        int entries, boolean halfCodebook, String floatFormat, String text) {
+                        int entries, boolean halfPrecision, String floatFormat, String text) {
 
     public enum Kind { NONE, INTEGER, CODEBOOK, FLOAT }
 
@@ -41,9 +43,14 @@ public record QuantSpec(Kind kind, int bits, boolean signed, boolean symmetric, 
                 Granularity g = Granularity.CHANNEL;
                 int group = 0;
                 boolean sym = true;
+                boolean half = true;
                 for (int i = 1; i < parts.length; i++) {
                     String p = parts[i];
-                    if (p.equals("tensor")) {
+                    if (p.equals("f16")) {
+                        half = true;
+                    } else if (p.equals("f32")) {
+                        half = false;
+                    } else if (p.equals("tensor")) {
                         g = Granularity.TENSOR;
                     } else if (p.equals("channel")) {
                         g = Granularity.CHANNEL;
@@ -61,7 +68,7 @@ public record QuantSpec(Kind kind, int bits, boolean signed, boolean symmetric, 
                         throw new IllegalArgumentException("unknown integer option '" + p + "'");
                     }
                 }
-                return new QuantSpec(Kind.INTEGER, bits, signed, sym, g, group, 0, false, null, t);
+                return new QuantSpec(Kind.INTEGER, bits, signed, sym, g, group, 0, half, null, t);
             }
             if (head.equals("kmeans") && parts.length >= 2) {
                 int k = Integer.parseInt(parts[1]);
