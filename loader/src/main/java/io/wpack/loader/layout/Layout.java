@@ -15,18 +15,18 @@ import java.util.Locale;
  * and on each record.
  *
  * <p>Layouts that hold values ({@link Dense}, {@link Transposed}, {@link Blocked},
- * {@link Panels}, {@link Csr}, {@link Bsr}, {@link NM}) may convert a float tensor to
+ * {@link Panels}, {@link Csr}, {@link Bsr}, {@link NM}, {@link KernelPattern}, {@link Bcr}) may convert a float tensor to
  * {@code f32}, {@code f16} or {@code bf16}; without a dtype they keep the tensor's. The
  * GGUF block quantizations ({@link Q8_0}, {@link Q4_0}) take any float tensor.
  *
- * <p>"Matrix view": {@link Transposed}, {@link Panels}, {@link Csr}, {@link Bsr}, {@link NM},
+ * <p>"Matrix view": {@link Transposed}, {@link Panels}, {@link Csr}, {@link Bsr}, {@link NM}, {@link Bcr},
  * {@link Q8_0} and {@link Q4_0} see the tensor as a row-major matrix {@code [dim0, dim1*...]}
  * (for an OIHW conv weight that is {@code O x IHW}, the im2col GEMM view); a vector is one row
  * {@code [1, n]} and a scalar {@code [1, 1]}, as in scipy.
  */
 public sealed interface Layout
         permits Layout.Dense, Layout.Transposed, Layout.Blocked, Layout.Panels, Layout.Csr, Layout.Bsr,
-        Layout.NM, Layout.Q8_0, Layout.Q4_0 {
+        Layout.NM, Layout.Q8_0, Layout.Q4_0, Layout.KernelPattern, Layout.Bcr {
 
     /** Largest block, panel or group size a SPEC may name; keeps all size arithmetic in range. */
     int MAX_BLOCK = 1 << 16;
@@ -336,6 +336,82 @@ public sealed interface Layout
         @Override
         public DType valueDtype() {
             return null;
+        }
+    }
+
+    /**
+     * PatDNN's kernel-pattern form of a conv weight whose last two axes are a k×k kernel
+     * (OIHW with H = W = k, 1 &lt;= k &lt;= 8): the kernels are the k·k consecutive elements,
+     * {@code kernels} = the product of the other axes. A kernel's pattern is the set of its
+     * positions that are non-zero in the target dtype ({@code -0.0} counts as zero). Parts:
+     * <ul>
+     *   <li>{@code library} u8 {@code [patterns, k·k]}: row p is pattern p as 0/1 per kernel
+     *       position, row-major; the distinct non-empty patterns in order of first use;</li>
+     *   <li>{@code pattern_ids} i32 {@code [kernels]}: each kernel's pattern, or {@code -1} for a
+     *       kernel that is all zero (removed by connectivity pruning);</li>
+     *   <li>{@code values} {@code [nnz]}: kernel by kernel, the values at its pattern's positions
+     *       in increasing position.</li>
+     * </ul>
+     * When the tensor is stored with the {@code kpattern} codec of the same k, the parts come
+     * from the codec's patterns without a dense copy; otherwise they are built from the dense
+     * decode, one kernel at a time. Either way the bytes are the same.
+     */
+    record KernelPattern(DType dtype) implements Layout {
+        /** Largest kernel side: masks of k·k bits fit a long, as in the codec. */
+        public static final int MAX_K = 8;
+
+        public KernelPattern {
+            LayoutSpec.checkValueDtype(dtype);
+        }
+
+        @Override
+        public String spec() {
+            return LayoutSpec.join("kpattern", null, dtype);
+        }
+
+        @Override
+        public DType valueDtype() {
+            return dtype;
+        }
+    }
+
+    /**
+     * GRIM's block column-row (BCR) form of the matrix view, cut into R×C blocks (R, C 1..16;
+     * the grid is {@code ceil(rows / R) x ceil(cols / C)}, blocks at the bottom and right edges
+     * are cut short by the matrix). Each block keeps exactly its rows and its columns that hold a
+     * value non-zero in the target dtype ({@code -0.0} counts as zero); parts:
+     * <ul>
+     *   <li>{@code row_masks} u16 {@code [gridRows, gridCols]}: bit i set when row i of the
+     *       block is kept (0: the block is empty);</li>
+     *   <li>{@code col_masks} u16 {@code [gridRows, gridCols]}: bit j set when column j is kept
+     *       (0 for an empty block);</li>
+     *   <li>{@code offsets} i32 {@code [gridRows·gridCols + 1]}: block b's values are
+     *       {@code values[offsets[b], offsets[b+1])};</li>
+     *   <li>{@code values} {@code [nnz]}: per block, the values at kept rows × kept columns,
+     *       row-major (they may be zero where a kept row meets a kept column).</li>
+     * </ul>
+     * No bit is set at or past the matrix edge, so there is no padding. From a tensor stored
+     * with the {@code bcr} codec of the same view and block, the parts come from the codec's
+     * blocks without a dense copy; otherwise from the dense decode, one block row at a time.
+     */
+    record Bcr(int blockRows, int blockCols, DType dtype) implements Layout {
+        /** Largest block side: masks are u16, as in the codec. */
+        public static final int MAX_BLOCK = 16;
+
+        public Bcr {
+            LayoutSpec.checkRange(blockRows, 1, MAX_BLOCK, "bcr: block rows");
+            LayoutSpec.checkRange(blockCols, 1, MAX_BLOCK, "bcr: block columns");
+            LayoutSpec.checkValueDtype(dtype);
+        }
+
+        @Override
+        public String spec() {
+            return LayoutSpec.join("bcr:" + blockRows + "x" + blockCols, null, dtype);
+        }
+
+        @Override
+        public DType valueDtype() {
+            return dtype;
         }
     }
 

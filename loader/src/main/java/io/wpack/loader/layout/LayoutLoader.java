@@ -12,7 +12,10 @@ import java.util.concurrent.Executor;
 /**
  * Loads a package tensor straight into a kernel layout. The tensor's chunks are decoded one
  * at a time into a {@link LayoutWriter}, which converts them as they arrive: the dense tensor
- * is never held in memory, only one decoded chunk.
+ * is never held in memory, only one decoded chunk. A tensor stored with a sparse codec and asked
+ * for the matching sparse layout (csr, bsr, nm, kpattern, bcr over the same view and block) is
+ * read through the codec's structural decode instead ({@link StoredSparseDecoder}), with the
+ * same result.
  *
  * <pre>{@code
  * try (WpkPackage pkg = WpkPackage.open(path)) {
@@ -61,7 +64,12 @@ public final class LayoutLoader {
     private static LayoutResult load(WpkPackage pkg, String tensorName, Layout layout, LayoutOptions options,
                                      PartSinks sinks, Executor executor) throws IOException {
         TensorEntry t = pkg.tensor(tensorName);
-        LayoutWriter writer = LayoutWriter.create(LayoutPlan.of(layout, t, options), sinks);
+        LayoutPlan plan = LayoutPlan.of(layout, t, options);
+        LayoutResult direct = StoredSparseDecoder.tryLoad(pkg, t, plan, options, sinks);
+        if (direct != null) {
+            return direct;
+        }
+        LayoutWriter writer = LayoutWriter.create(plan, sinks);
         if (options.biasTensor() != null) {
             TensorEntry b = pkg.tensor(options.biasTensor());
             Representation rep = options.representation();

@@ -184,6 +184,39 @@ public final class LayoutPlan {
                     Sizes.multiply(rowsOfView, metaRow, "metadata size")));
             return new LayoutPlan(layout, dims, sourceDtype, conv, matrix, parts, null, rowsOfView, colsOfView);
         }
+        if (layout instanceof Layout.KernelPattern) {
+            if (rank < 2 || dims[rank - 1] != dims[rank - 2] || dims[rank - 1] < 1
+                    || dims[rank - 1] > Layout.KernelPattern.MAX_K) {
+                throw new LayoutException(layout.spec() + " needs k×k kernels in the last two axes (OIHW with H = W"
+                        + " = k, 1 <= k <= " + Layout.KernelPattern.MAX_K + "), not shape " + java.util.Arrays.toString(dims));
+            }
+            long k = dims[rank - 1];
+            long kernels = 1;
+            for (int a = 0; a < rank - 2; a++) {
+                kernels = Sizes.multiply(kernels, dims[a], "kernels");
+            }
+            checkIndexRange(kernels, "kernels");
+            parts.add(new PartSpec("library", DType.U8, null, -1));
+            parts.add(new PartSpec("pattern_ids", DType.I32, new long[] {kernels}, kernels * 4));
+            parts.add(new PartSpec("values", vt, null, -1));
+            return new LayoutPlan(layout, dims, sourceDtype, conv, new long[] {kernels, k, k}, parts, null, kernels,
+                    k * k);
+        }
+        if (layout instanceof Layout.Bcr) {
+            Layout.Bcr b = (Layout.Bcr) layout;
+            long gridRows = PositionMap.ceilDiv(rowsOfView, b.blockRows());
+            long gridCols = PositionMap.ceilDiv(colsOfView, b.blockCols());
+            long blocks = Sizes.multiply(gridRows, gridCols, "blocks");
+            checkIndexRange(blocks + 1, "blocks");
+            Sizes.arraySize(Sizes.multiply(Sizes.multiply(b.blockRows(), gridCols * b.blockCols(), "block row"),
+                    vsize, "block row"), "one block row");
+            long[] grid = {gridRows, gridCols};
+            parts.add(new PartSpec("row_masks", DType.U16, grid, blocks * 2));
+            parts.add(new PartSpec("col_masks", DType.U16, grid, blocks * 2));
+            parts.add(new PartSpec("offsets", DType.I32, new long[] {blocks + 1}, (blocks + 1) * 4));
+            parts.add(new PartSpec("values", vt, null, -1));
+            return new LayoutPlan(layout, dims, sourceDtype, conv, matrix, parts, null, rowsOfView, colsOfView);
+        }
         throw new LayoutException("no plan for layout " + layout.spec());
     }
 
@@ -256,7 +289,7 @@ public final class LayoutPlan {
      * The shape the result describes, without padding: the permuted shape for dense, the
      * outer axes' sizes in target order for blocked, {@code [cols, rows]} for transposed, and
      * the matrix view {@code [rows, cols]} for the others (for panels with axes, rows is the
-     * named row axis and cols the product of the rest).
+     * named row axis and cols the product of the rest; {@code [kernels, k, k]} for kpattern).
      */
     public long[] shape() {
         return shape.clone();

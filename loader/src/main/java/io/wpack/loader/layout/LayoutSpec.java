@@ -13,7 +13,7 @@ import java.util.Locale;
  * are case-insensitive; {@link Layout#spec()} prints the canonical form.
  *
  * <pre>
- * spec       = dense | transposed | blocked | panels | csr | bsr | nm | "q8_0" | "q4_0"
+ * spec       = dense | transposed | blocked | panels | csr | bsr | nm | kpattern | bcr | "q8_0" | "q4_0"
  * dense      = "dense" [":" axes] [":" dtype]             dense, dense:OHWI, dense:NHWC:f16, dense:f32
  * transposed = "transposed" [":" dtype]                   matrix view [rows, cols] as [cols, rows]
  * blocked    = "blocked:" format [":" dtype]              blocked:OIhw16i16o, blocked:OIhw4i16o4i
@@ -23,6 +23,8 @@ import java.util.Locale;
  * csr        = "csr" [":" dtype]
  * bsr        = "bsr:" int "x" int [":" dtype]             bsr:4x4 (block rows x block columns)
  * nm         = "nm:" int ":" int [":" dtype]              nm:2:4 (N kept of every M)
+ * kpattern   = "kpattern" [":" dtype]                     PatDNN kernel patterns of a [..., k, k] weight, k &lt;= 8
+ * bcr        = "bcr:" int "x" int [":" dtype]             bcr:4x4 (GRIM block column-row, R and C &lt;= 16)
  * axes       = letter {letter}                             each letter once; see SourceAxes
  * dtype      = "f32" | "f16" | "bf16"                     float tensors only; default: keep the tensor's
  * int        = 1 to 65536 (N:M: 2 &lt;= M &lt;= 256, 1 &lt;= N &lt;= M)
@@ -39,7 +41,7 @@ public final class LayoutSpec {
     public static Layout parse(String spec) {
         if (spec == null || spec.trim().isEmpty()) {
             throw new LayoutException("empty layout SPEC; expected e.g. dense:OHWI, blocked:OIhw16i16o, "
-                    + "panels:nr8:kr1, csr, bsr:4x4, nm:2:4, q8_0, q4_0");
+                    + "panels:nr8:kr1, csr, bsr:4x4, nm:2:4, kpattern, bcr:4x4, q8_0, q4_0");
         }
         String s = spec.trim();
         List<String> parts = new ArrayList<>(Arrays.asList(s.split(":", -1)));
@@ -86,6 +88,17 @@ public final class LayoutSpec {
                 }
                 return new Layout.Bsr(number(s, rc[0]), number(s, rc[1]), dtype);
             }
+            case "kpattern":
+                expectAtMost(s, parts, 0, "kpattern[:DTYPE]");
+                return new Layout.KernelPattern(dtype);
+            case "bcr": {
+                String form = "bcr:RxC[:DTYPE], e.g. bcr:4x4";
+                String[] rc = parts.size() == 1 ? parts.get(0).toLowerCase(Locale.ROOT).split("x", -1) : new String[0];
+                if (rc.length != 2) {
+                    throw usage(s, form);
+                }
+                return new Layout.Bcr(number(s, rc[0]), number(s, rc[1]), dtype);
+            }
             case "nm":
                 if (parts.size() != 2) {
                     throw usage(s, "nm:N:M[:DTYPE], e.g. nm:2:4");
@@ -99,7 +112,7 @@ public final class LayoutSpec {
                 return kind.equals("q8_0") ? new Layout.Q8_0() : new Layout.Q4_0();
             default:
                 throw new LayoutException("unknown layout '" + kind + "' in '" + s
-                        + "'; expected dense, transposed, blocked, panels, csr, bsr, nm, q8_0 or q4_0");
+                        + "'; expected dense, transposed, blocked, panels, csr, bsr, nm, kpattern, bcr, q8_0 or q4_0");
         }
     }
 

@@ -57,6 +57,12 @@ public abstract class LayoutWriter implements ByteSink {
         if (l instanceof Layout.Q8_0 || l instanceof Layout.Q4_0) {
             return new GgmlBlockWriter(plan, s);
         }
+        if (l instanceof Layout.KernelPattern) {
+            return new KernelPatternWriter(plan, s);
+        }
+        if (l instanceof Layout.Bcr) {
+            return new BcrWriter(plan, s);
+        }
         throw new LayoutException("no writer for layout " + l.spec());
     }
 
