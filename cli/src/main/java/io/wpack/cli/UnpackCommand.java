@@ -31,7 +31,8 @@ import java.util.Locale;
                 "  wpack unpack model.wpk -o weights.npz --stored",
                 "  wpack unpack model.wpk -o codes.safetensors --keep-quantized",
                 "  wpack unpack model.wpk -o prepacked.npz --layout blocked:OIhw8i8o",
-                "  wpack unpack model.wpk -o sparse.npz --layout bsr:4x4 --layout-match '.*fc.*'"
+                "  wpack unpack model.wpk -o sparse.npz --layout bsr:4x4 --layout-match '.*fc.*'",
+                "  wpack unpack model.wpk -o patterns.npz --layout kpattern --layout-match '.*conv.*'"
         },
         mixinStandardHelpOptions = true,
         exitCodeListHeading = "%nExit codes:%n",
@@ -62,6 +63,13 @@ final class UnpackCommand extends BaseCommand {
             "  panels:nrN:krK[:bias]  XNNPACK GEMM panels, e.g. panels:nr8:kr1",
             "  csr | bsr:RxC          scipy/TVM arrays NAME.data, NAME.indices, NAME.indptr",
             "  nm:N:M                 N:M compressed values NAME.values + NAME.metadata",
+            "  kpattern               PatDNN kernel patterns of an OIkk weight (k <= 8): NAME.library",
+            "                         (u8 0/1 [patterns, k*k]), NAME.pattern_ids (i32, -1 = removed",
+            "                         kernel), NAME.values",
+            "  bcr:RxC                GRIM block column-row (R, C <= 16): NAME.row_masks, NAME.col_masks",
+            "                         (u16 per block), NAME.offsets (i32), NAME.values",
+            "  csr, bsr, nm, kpattern and bcr read a tensor stored with the matching sparse codec",
+            "  (same view and block) straight from its sparse form, with the same result.",
             "  q8_0 | q4_0            GGUF blocks, byte-compatible with ggml",
             "DTYPE is f32, f16 or bf16. Applies to float tensors of rank >= 2, or to --layout-match."})
     String layoutSpec;
