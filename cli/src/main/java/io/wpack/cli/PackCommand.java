@@ -50,7 +50,7 @@ import java.util.Locale;
                 "  filter:S, where S is the target sparsity (fraction of weights removed).",
                 "  filter:S zeroes whole output filters; with --remove-pruned-filters they leave the",
                 "  package instead, with the matching bias, BatchNorm and next-layer input channels,",
-                "  where the ONNX graph shows every reader of those channels (shapes change).",
+                "  where the ONNX or TF.js graph shows every reader of those channels (shapes change).",
                 "Presets (--preset): lossless, int8, int4-g32, mag50-int8, mag80-int8, kmeans16, fp16, bf16.",
                 "Config (--config FILE): JSON rules matched by tensor name, rank and size; see",
                 "  packer/POLICY.md."

@@ -85,6 +85,7 @@ public final class TfjsImporter implements ModelImporter {
         List<ImportedTensor> tensors = new ArrayList<>();
         Set<String> names = new HashSet<>();
         List<Object> groups = Json.asList(root.get("weightsManifest"), file + ": weightsManifest");
+        layers = layers.withWeightShapes(weightShapes(groups));
         for (int g = 0; g < groups.size(); g++) {
             String groupWhat = file + ": weightsManifest[" + g + "]";
             Map<String, Object> group = Json.asObject(groups.get(g), groupWhat);
@@ -110,6 +111,23 @@ public final class TfjsImporter implements ModelImporter {
     }
 
     /** A string as is; anything else JSON-encoded. */
+    /** Every weight's shape, for the layer metadata; malformed entries are left to the main pass to report. */
+    private static Map<String, long[]> weightShapes(List<Object> groups) {
+        Map<String, long[]> out = new java.util.HashMap<>();
+        for (Object g : groups) {
+            try {
+                Map<String, Object> group = Json.asObject(g, "group");
+                for (Object w : Json.asList(group.get("weights"), "weights")) {
+                    Map<String, Object> weight = Json.asObject(w, "weight");
+                    out.putIfAbsent(Json.asString(weight.get("name"), "name"), Json.asDims(weight.get("shape"), "shape"));
+                }
+            } catch (WpkFormatException | RuntimeException e) {
+                // reported with its place when the weights are read
+            }
+        }
+        return out;
+    }
+
     private static String text(Object value) {
         if (value == null) {
             return "";

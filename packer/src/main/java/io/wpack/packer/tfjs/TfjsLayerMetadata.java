@@ -116,14 +116,32 @@ final class TfjsLayerMetadata {
     private record Use(Node node, int slot, int order) {
     }
 
-    static final TfjsLayerMetadata NONE = new TfjsLayerMetadata(Map.of(), Map.of());
+    static final TfjsLayerMetadata NONE = new TfjsLayerMetadata(Map.of(), Map.of(), Map.of());
 
     private final Map<String, List<Use>> usesByName;
     private final Map<String, Node> nodesByName;
+    /** Shapes of the manifest's weights, for telling per-channel operands from others. */
+    private final Map<String, long[]> weightShapes;
 
-    private TfjsLayerMetadata(Map<String, List<Use>> usesByName, Map<String, Node> nodesByName) {
+    private TfjsLayerMetadata(Map<String, List<Use>> usesByName, Map<String, Node> nodesByName,
+                              Map<String, long[]> weightShapes) {
         this.usesByName = usesByName;
         this.nodesByName = nodesByName;
+        this.weightShapes = weightShapes;
+    }
+
+    /** The same graph, knowing the weights' shapes (needed for {@code layer.removable}). */
+    TfjsLayerMetadata withWeightShapes(Map<String, long[]> shapes) {
+        return new TfjsLayerMetadata(usesByName, nodesByName, Map.copyOf(shapes));
+    }
+
+    /**
+     * What removing channels physically would touch, gathered during the walks: whether every
+     * reader of the channels is known, and the per-channel weights on the way.
+     */
+    private static final class Cone {
+        boolean closed = true;
+        final List<String> channelParams = new ArrayList<>();
     }
 
     /**
@@ -166,7 +184,7 @@ final class TfjsLayerMetadata {
                 byName.putIfAbsent(name, node);
             }
         }
-        return new TfjsLayerMetadata(uses, byName);
+        return new TfjsLayerMetadata(uses, byName, Map.of());
     }
 
     /** The node whose first output an input reads, or null for a control input or another output. */
@@ -198,7 +216,8 @@ final class TfjsLayerMetadata {
                 break;
             }
         }
-        List<NextWeight> next = nextWeights(consumers, shape);
+        Cone cone = new Cone();
+        List<NextWeight> next = nextWeights(consumers, shape, cone);
         if (!next.isEmpty()) {
             first.put("layer.next_weights", next.stream().map(NextWeight::name).collect(Collectors.joining(",")));
             first.put("layer.next_input_axis",
@@ -208,15 +227,109 @@ final class TfjsLayerMetadata {
                         next.stream().map(n -> Boolean.toString(n.depthwise)).collect(Collectors.joining(",")));
             }
         }
+        if (consumers.size() == 1 && cone.closed && !next.isEmpty() && removableLayer(consumers.get(0), shape, cone)) {
+            first.put("layer.removable", "true");
+            if (!cone.channelParams.isEmpty()) {
+                first.put("layer.channel_params", String.join(",", cone.channelParams));
+            }
+        }
         return first;
     }
 
+    /**
+     * Whether the layer's own extra inputs (a fused op's bias, batch-norm or PRelu arguments)
+     * are all weights with one value per output channel; they join the channel parameters.
+     * Depthwise layers are not removable: their filter c also reads input channel c.
+     */
+    private boolean removableLayer(Use layer, long[] shape, Cone cone) throws WpkFormatException {
+        Node node = layer.node;
+        if (node.op.startsWith("Depthwise") || node.op.startsWith("FusedDepthwise")) {
+            return false;
+        }
+        int[] axes = filterAxes(node.op, shape.length, boolAttr(node, "transpose_b"));
+        if (axes == null) {
+            return false;
+        }
+        long channels = shape[axes[0]];
+        List<String> own = new ArrayList<>();
+        for (int i = 2; i < node.inputs.size(); i++) {
+            String input = node.inputs.get(i);
+            if (input == null) {
+                continue; // a control input
+            }
+            String w = weightName(input);
+            long[] dims = w == null ? null : weightShapes.get(w);
+            int axis = dims == null ? -1 : perChannelAxis(dims, channels);
+            if (axis == -1) {
+                return false;
+            }
+            if (axis >= 0) {
+                own.add(w + ":" + axis);
+            }
+        }
+        own.removeAll(cone.channelParams);
+        cone.channelParams.addAll(0, own);
+        return true;
+    }
+
+    /**
+     * The axis of a weight that holds one value per channel of an NHWC (channels-last) output,
+     * broadcast on the right: -2 for a scalar, -1 when it is not per channel.
+     */
+    static int perChannelAxis(long[] dims, long channels) {
+        int axis = -2;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == 1 && !(i == dims.length - 1 && channels == 1)) {
+                continue;
+            }
+            if (dims[i] != channels || axis != -2) {
+                return -1;
+            }
+            axis = i;
+        }
+        return axis == -2 || axis == dims.length - 1 ? axis : -1;
+    }
+
+    /** Records a channel-preserving op's other operands as channel parameters, or opens the cone. */
+    private void channelParams(Node node, long channels, Cone cone) {
+        int from = 1;
+        int to;
+        switch (node.op) {
+            case "FusedBatchNorm":
+            case "FusedBatchNormV3":
+                to = 4;
+                break;
+            case "BiasAdd":
+            case "Prelu":
+            case "Add":
+            case "AddV2":
+            case "Mul":
+                to = 1;
+                break;
+            default:
+                return;
+        }
+        for (int i = from; i <= to; i++) {
+            String input = i < node.inputs.size() ? node.inputs.get(i) : null;
+            String w = input == null ? null : weightName(input);
+            long[] dims = w == null ? null : weightShapes.get(w);
+            int axis = dims == null ? -1 : perChannelAxis(dims, channels);
+            if (axis == -1) {
+                cone.closed = false;
+            } else if (axis >= 0 && !cone.channelParams.contains(w + ":" + axis)) {
+                cone.channelParams.add(w + ":" + axis);
+            }
+        }
+    }
+
     /** The next weights of every consumer that is a layer with this weight as its filter, merged in node order. */
-    private List<NextWeight> nextWeights(List<Use> consumers, long[] shape) throws WpkFormatException {
+    private List<NextWeight> nextWeights(List<Use> consumers, long[] shape, Cone cone) throws WpkFormatException {
         Map<String, NextWeight> byName = new LinkedHashMap<>();
         for (Use use : consumers) {
             if (isLayerFilter(use, shape)) {
-                for (NextWeight n : walk(use.node.name)) {
+                int[] axes = filterAxes(use.node.op, shape.length, boolAttr(use.node, "transpose_b"));
+                long channels = axes == null ? -1 : shape[axes[0]];
+                for (NextWeight n : walk(use.node.name, channels, cone)) {
                     byName.putIfAbsent(n.name, n);
                 }
             }
@@ -249,26 +362,37 @@ final class TfjsLayerMetadata {
     }
 
     /** Follows the output of the node {@code start} forward through channel-preserving ops, breadth first. */
-    private List<NextWeight> walk(String start) throws WpkFormatException {
+    private List<NextWeight> walk(String start, long channels, Cone cone) throws WpkFormatException {
         List<NextWeight> found = new ArrayList<>();
         Set<String> seen = new HashSet<>(List.of(start));
         List<String> frontier = List.of(start);
         for (int hop = 0; hop <= MAX_HOPS && !frontier.isEmpty(); hop++) {
             List<String> following = new ArrayList<>();
             for (String value : frontier) {
-                for (Use use : usesByName.getOrDefault(value, List.of())) {
+                List<Use> uses = usesByName.getOrDefault(value, List.of());
+                if (uses.isEmpty()) {
+                    cone.closed = false; // nothing reads it: a graph output
+                }
+                for (Use use : uses) {
                     Node node = use.node;
                     if (use.slot != 0) {
+                        cone.closed = false;
                         continue;
                     }
                     if (CHANNEL_PRESERVING.contains(node.op)) {
                         if (hop < MAX_HOPS && !node.name.isEmpty() && seen.add(node.name)) {
                             following.add(node.name);
+                        } else if (hop >= MAX_HOPS || node.name.isEmpty()) {
+                            cone.closed = false;
                         }
+                        channelParams(node, channels, cone);
                     } else {
                         NextWeight next = nextWeight(use);
                         if (next != null) {
                             found.add(next);
+                        }
+                        if (next == null || next.depthwise) {
+                            cone.closed = false;
                         }
                     }
                 }

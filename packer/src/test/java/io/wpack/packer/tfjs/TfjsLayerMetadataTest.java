@@ -117,7 +117,7 @@ class TfjsLayerMetadataTest {
         Map<String, Map<String, String>> m = importModel();
         assertMetadata(meta("layer.op", "Conv2D", "layer.input_index", "1", "layer.data_format", "NHWC",
                 "layer.channel_axis", "3", "layer.reduction_axis", "2", "layer.next_weights", "fused/filter",
-                "layer.next_input_axis", "2"), m.get("conv/filter"));
+                "layer.next_input_axis", "2", "layer.removable", "true"), m.get("conv/filter"));
         assertMetadata(meta("layer.op", "_FusedConv2D", "layer.input_index", "1", "layer.data_format", "NHWC",
                 "layer.channel_axis", "3", "layer.reduction_axis", "2", "layer.next_weights", "dw/filter",
                 "layer.next_input_axis", "2", "layer.next_depthwise", "true"), m.get("fused/filter"));
@@ -143,7 +143,8 @@ class TfjsLayerMetadataTest {
         Map<String, Map<String, String>> m = importModel();
         assertMetadata(meta("layer.op", "MatMul", "layer.input_index", "1", "layer.transpose_a", "false",
                 "layer.transpose_b", "false", "layer.channel_axis", "1", "layer.reduction_axis", "0",
-                "layer.next_weights", "head/kernel", "layer.next_input_axis", "1"), m.get("dense/kernel"));
+                "layer.next_weights", "head/kernel", "layer.next_input_axis", "1", "layer.removable", "true"),
+                m.get("dense/kernel"));
         assertMetadata(meta("layer.op", "_FusedMatMul", "layer.input_index", "1", "layer.transpose_a", "false",
                 "layer.transpose_b", "true", "layer.channel_axis", "0", "layer.reduction_axis", "1"),
                 m.get("head/kernel"));
@@ -232,13 +233,42 @@ class TfjsLayerMetadataTest {
                 "layer.channel_axis", "2", "layer.reduction_axis", "-1", "layer.next_weights", "pw/w",
                 "layer.next_input_axis", "2"), m.get("dw/w"));
         assertMetadata(meta("layer.op", "_FusedConv2D", "layer.input_index", "1", "layer.channel_axis", "3",
-                "layer.reduction_axis", "2", "layer.next_weights", "fc/w", "layer.next_input_axis", "0"), m.get("pw/w"));
+                "layer.reduction_axis", "2", "layer.next_weights", "fc/w", "layer.next_input_axis", "0",
+                "layer.removable", "true", "layer.channel_params", "alpha:0"), m.get("pw/w"));
         assertMetadata(meta("layer.op", "Conv2D", "layer.input_index", "1", "layer.channel_axis", "3",
                 "layer.reduction_axis", "2"), m.get("side/w"));
         // Biases, batch-norm parameters and the last layer get none.
         assertMetadata(meta("layer.op", "_FusedConv2D", "layer.input_index", "2"), m.get("stem/b"));
         assertMetadata(meta("layer.op", "MatMul", "layer.input_index", "1", "layer.transpose_a", "false",
                 "layer.transpose_b", "false", "layer.channel_axis", "1", "layer.reduction_axis", "0"), m.get("fc/w"));
+    }
+
+    @Test
+    void removableOnlyWhenEveryReaderOfTheChannelsIsKnown() throws IOException {
+        weight("a/w", 1, 1, 3, 8).weight("a/b", 8).weight("gain", 1, 1, 1, 8).weight("b/w", 1, 1, 8, 8)
+                .weight("c/w", 1, 1, 8, 8).weight("d/w", 1, 1, 8, 8).weight("full", 4, 4, 8).weight("e/w", 1, 1, 8, 8);
+        for (String w : List.of("a/w", "a/b", "gain", "b/w", "c/w", "d/w", "full", "e/w")) {
+            node(w, "Const", List.of(), null);
+        }
+        // a: fused bias, then a per-channel Mul, into b: removable, the bias and gain lose the channels too.
+        node("a", "_FusedConv2D", List.of("x", "a/w", "a/b"), fusedOps("BiasAdd"));
+        node("a1", "Mul", List.of("a", "gain"), null);
+        node("b", "Conv2D", List.of("a1", "b/w"), null);
+        // b's output joins a residual branch: not removable.
+        node("r", "AddV2", List.of("b", "x"), null);
+        node("c", "Conv2D", List.of("r", "c/w"), null);
+        // c's output is also read by nothing else but an op that adds a full-shape weight: not removable.
+        node("c1", "AddV2", List.of("c", "full"), null);
+        node("d", "Conv2D", List.of("c1", "d/w"), null);
+        // d's output is a graph output (nothing reads it) besides feeding e: not removable.
+        node("d1", "Relu", List.of("d"), null);
+        node("e", "Conv2D", List.of("d", "e/w"), null);
+        Map<String, Map<String, String>> m = importModel();
+        assertEquals("true", m.get("a/w").get("layer.removable"));
+        assertEquals("a/b:0,gain:3", m.get("a/w").get("layer.channel_params"));
+        for (String closedOff : List.of("b/w", "c/w", "d/w")) {
+            assertEquals(null, m.get(closedOff).get("layer.removable"), closedOff);
+        }
     }
 
     @Test
