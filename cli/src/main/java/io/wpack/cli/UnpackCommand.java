@@ -71,7 +71,8 @@ final class UnpackCommand extends BaseCommand {
             "  csr, bsr, nm, kpattern and bcr read a tensor stored with the matching sparse codec",
             "  (same view and block) straight from its sparse form, with the same result.",
             "  q8_0 | q4_0            GGUF blocks, byte-compatible with ggml",
-            "DTYPE is f32, f16 or bf16. Applies to float tensors of rank >= 2, or to --layout-match."})
+            "DTYPE is f32, f16 or bf16. Applies to float tensors of rank >= 2 (kpattern: those with k x k",
+            "kernels in the last two axes), or to --layout-match."})
     String layoutSpec;
 
     @Option(names = "--layout-match", paramLabel = "REGEX", description = "Convert only tensors whose name matches.")

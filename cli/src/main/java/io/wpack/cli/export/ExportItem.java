@@ -42,8 +42,14 @@ record ExportItem(String name, DType dtype, long[] shape, long bytes, Writer wri
             if (match != null) {
                 return match.matcher(t.name()).matches();
             }
-            // By default, weights: float tensors of rank 2 or more.
-            return t.rank() >= 2 && io.wpack.formats.DTypes.isFloat(t.dtype());
+            // By default, weights: float tensors of rank 2 or more; for kpattern, those with k×k kernels.
+            boolean weight = t.rank() >= 2 && io.wpack.formats.DTypes.isFloat(t.dtype());
+            if (layout instanceof io.wpack.loader.layout.Layout.KernelPattern) {
+                int r = t.rank();
+                return weight && r >= 3 && t.dim(r - 1) == t.dim(r - 2)
+                        && t.dim(r - 1) <= io.wpack.loader.layout.Layout.KernelPattern.MAX_K;
+            }
+            return weight;
         }
     }
 

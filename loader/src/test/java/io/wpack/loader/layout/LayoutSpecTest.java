@@ -31,6 +31,8 @@ class LayoutSpecTest {
         assertEquals(new Layout.NM(2, 4, null), Layout.parse("nm:2:4"));
         assertEquals(new Layout.Q8_0(), Layout.parse("q8_0"));
         assertEquals(new Layout.Q4_0(), Layout.parse("Q4_0"));
+        assertEquals(new Layout.KernelPattern(null), Layout.parse("kpattern"));
+        assertEquals(new Layout.Bcr(4, 2, DType.F16), Layout.parse("BCR:4X2:F16"));
     }
 
     @Test
@@ -54,7 +56,7 @@ class LayoutSpecTest {
     @ValueSource(strings = {"dense", "dense:NHWC:f16", "dense:OHWI", "dense:f32", "transposed", "transposed:bf16",
         "blocked:OIhw16i16o", "blocked:OIhw4i16o4i:f16", "blocked:Ohwi8o", "panels:nr8:kr1", "panels:nr8:kr4:bias",
         "panels:OHWI:nr6:kr2:bias:bf16", "csr", "csr:f16", "bsr:4x4", "bsr:1x16:f32", "nm:2:4", "nm:1:8:bf16",
-        "q8_0", "q4_0"})
+        "q8_0", "q4_0", "kpattern", "kpattern:bf16", "bcr:4x4", "bcr:16x1:f32"})
     void canonicalSpecsRoundTrip(String spec) {
         Layout l = Layout.parse(spec);
         assertEquals(spec, l.spec());
@@ -67,7 +69,8 @@ class LayoutSpecTest {
         "blocked:OIhw0i", "blocked:OIhw65537i", "blocked:OIhw512i256o", "panels", "panels:nr8", "panels:kr1:nr8",
         "panels:nr0:kr1", "panels:nr8:kr1:bias:bias", "panels:nrx:kr1", "csr:4", "bsr", "bsr:4", "bsr:4x",
         "bsr:0x4", "bsr:4x4x4", "nm:2", "nm:3:2", "nm:0:4", "nm:2:1", "nm:2:512", "q8_0:f16", "q4_0:x",
-        "dense::f16", "bsr:-1x4", "bsr:99999999x4"})
+        "dense::f16", "bsr:-1x4", "bsr:99999999x4", "kpattern:3", "kpattern:3x3", "bcr", "bcr:4", "bcr:0x4",
+        "bcr:17x4", "bcr:4x4x4"})
     void refusesMalformedSpecs(String spec) {
         LayoutException e = assertThrows(LayoutException.class, () -> Layout.parse(spec));
         assertTrue(e.getMessage().length() > 10, e.getMessage());
