@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * the output as a caller would. Read the {@code bytes} secondary result: bytes per second of
  * output (every part of the layout: values, indices, scales). {@code layout=readBytes} is the
  * reference, {@link WpkPackage#readBytes(String)} of the same tensor; {@code dense:OIHW} is the
- * layout path with nothing to move.
+ * layout path with nothing to move, and {@code dense:OIHW:f16} the same with only a dtype
+ * conversion.
  *
  * <p>The package holds the one OIHW weight ({@link BenchmarkWeights#convOihw}: the synthetic
  * {@code conv3x3} [256,128,3,3], or {@code corpus-conv}), packed in the trial's setup with the
@@ -64,8 +65,8 @@ public class LayoutLoadBenchmark {
     private static final String NAME = "conv.weight";
 
     /** A {@code wpack unpack --layout} SPEC, or {@code readBytes}. */
-    @Param({READ_BYTES, "dense:OIHW", "dense:OHWI", "dense:HWIO:f16", "blocked:OIhw8i8o", "panels:nr8:kr1", "csr",
-            "bsr:4x4", "q8_0", "q4_0"})
+    @Param({READ_BYTES, "dense:OIHW", "dense:OHWI", "dense:HWIO:f16", "dense:OIHW:f16", "blocked:OIhw8i8o",
+            "panels:nr8:kr1", "csr", "bsr:4x4", "q8_0", "q4_0"})
     public String layout;
 
     @Param({"conv3x3", "corpus-conv"})
