@@ -105,6 +105,9 @@ public final class Codecs {
         if (KernelPatternCodec.NAME.equals(name)) {
             return KernelPatternCodec.fromParams(params);
         }
+        if (RowHuffmanCodec.NAME.equals(name)) {
+            return RowHuffmanCodec.fromParams(params);
+        }
         // Configured per tensor (BitPackCodec.choose), so no default for byName either.
         if (BitPackCodec.NAME.equals(name)) {
             return BitPackCodec.fromParams(params);
