@@ -2,7 +2,6 @@ package io.wpack.cli;
 
 import io.wpack.encoders.Codecs;
 import io.wpack.formats.FormatVersion;
-import io.wpack.formats.WpkFormatException;
 import io.wpack.packer.PackOptions;
 import io.wpack.packer.PackReport;
 import io.wpack.packer.Packer;
@@ -75,7 +74,7 @@ final class PackCommand extends BaseCommand {
     String chunkSize;
 
     @Option(names = "--codecs", paramLabel = "LIST", split = ",",
-            description = "Restrict the codecs tried per tensor (e.g. raw,deflate); the smallest wins. Default: every codec suited to the tensor's dtype.")
+            description = "Restrict the codecs tried per tensor (e.g. raw,deflate, or kpattern,raw to store pattern-pruned kernels as patterns); the smallest wins. Shape-configured ones (csr, bsr, bcr, nm, kpattern, huffman-rows, bitpack) are set up per tensor. Default: every codec suited to the tensor's dtype.")
     List<String> codecs = List.of();
 
     @Option(names = "--quant", paramLabel = "SCHEME", description = "Quantize weights, e.g. int8:channel, int4:group32, kmeans:16, fp16.")
@@ -109,14 +108,14 @@ final class PackCommand extends BaseCommand {
     void validate() {
         try {
             options = new PackOptions(alignment, (int) Math.min(Integer.MAX_VALUE, parseSize(chunkSize)), codecs);
-            for (String c : codecs) {
-                Codecs.byName(c);
-            }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
-        } catch (WpkFormatException e) {
-            throw new UsageException("unknown codec in --codecs: " + String.join(",", codecs)
-                    + " (" + e.getMessage() + ")");
+        }
+        for (String c : codecs) {
+            if (!Codecs.names().contains(c)) {
+                throw new UsageException("unknown codec '" + c + "' in --codecs; known codecs: "
+                        + String.join(", ", Codecs.names()));
+            }
         }
         if (alignment < FormatVersion.MIN_ALIGNMENT) {
             throw new UsageException("--align must be at least " + FormatVersion.MIN_ALIGNMENT);

@@ -74,6 +74,18 @@ public final class Codecs {
         throw new WpkFormatException("unknown codec '" + name + "': the package needs a newer wpack");
     }
 
+    /** Every codec name this wpack reads and writes, parameterised ones included, in a fixed order. */
+    public static List<String> names() {
+        List<String> out = new ArrayList<>();
+        for (ByteCodec c : PLAIN) {
+            out.add(c.name());
+        }
+        out.addAll(Arrays.asList(FloatPlanesCodec.NAME, MaskValuesCodec.NAME, BlockDictCodec.NAME, BitPackCodec.NAME,
+                RowHuffmanCodec.NAME, CsrCodec.NAME, BsrCodec.NAME, BcrCodec.NAME, NmCodec.NAME,
+                KernelPatternCodec.NAME));
+        return Collections.unmodifiableList(out);
+    }
+
     /**
      * The codec a manifest stage names, configured by its parameters. Parameterless codecs
      * reject any parameter and parameterised ones any they do not know, so a stage written by a

@@ -51,7 +51,8 @@ public final class Packer {
     public Packer(PackOptions options) throws WpkFormatException {
         this.options = options;
         for (String name : options.codecs()) {
-            Codecs.byName(name);
+            Verify.verify(Codecs.names().contains(name), "unknown codec '%s': known codecs are %s", name,
+                    String.join(", ", Codecs.names()));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.wpack.packer;
 
 import io.wpack.encoders.ByteCodec;
+import io.wpack.encoders.RowHuffmanCodec;
 import io.wpack.encoders.sparse.BcrCodec;
 import io.wpack.encoders.sparse.BsrCodec;
 import io.wpack.encoders.sparse.CsrCodec;
@@ -14,10 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sparse storage formats worth trying for one tensor of int8/uint8 codes, configured by
- * its shape and by how it was pruned: CSR for any tensor with enough zeros, and the format a
- * structured pruning produces (BSR for blocks, BCR, N:M, kernel patterns) with the pruner's
- * own block or group size. A format only shows structure laid out along the stored order, so
+ * The shape-configured codecs worth trying for one tensor of int8/uint8 codes: Huffman tables
+ * per block of rows, CSR for any tensor with enough zeros, and the sparse format a structured
+ * pruning produces (BSR for blocks, BCR, N:M, kernel patterns) with the pruner's own block or
+ * group size. A format only shows structure laid out along the stored order, so
  * each is tried on two 2-D views of the row-major payload: the first axis against the rest
  * (ONNX's O×IHW, a transposed Gemm weight) and the rest against the last axis (TF.js's HWI×O,
  * a MatMul weight). The packer keeps whichever candidate is smallest.
@@ -25,6 +26,8 @@ import java.util.List;
 final class SparseCandidates {
     /** Below this fraction of zeros, CSR's per-non-zero column gap costs more than it saves. */
     static final double CSR_MIN_ZEROS = 0.3;
+    /** Below this many codes, Huffman tables per block of rows cannot pay for themselves. */
+    static final int ROW_TABLES_MIN = 4096;
 
     private SparseCandidates() {
     }
@@ -32,7 +35,12 @@ final class SparseCandidates {
     static List<ByteCodec> forTensor(ImportedTensor t, byte[] buf, int n, List<String> allowed) {
         List<ByteCodec> out = new ArrayList<>();
         long[] shape = t.shape();
-        if ((t.storedDtype() != DType.I8 && t.storedDtype() != DType.U8) || shape.length < 2 || n < 256) {
+        boolean bytes = t.storedDtype() == DType.I8 || t.storedDtype() == DType.U8;
+        if (bytes && shape.length == 1 && n >= ROW_TABLES_MIN) {
+            // A slowly varying vector (anchors, per-tensor codes of a ramp) gets a table per run of rows.
+            add(out, allowed, RowHuffmanCodec.NAME, () -> new RowHuffmanCodec(n, 1));
+        }
+        if (!bytes || shape.length < 2 || n < 256) {
             return out;
         }
         PruneSpec prune = PruneSpec.NONE;
@@ -59,6 +67,9 @@ final class SparseCandidates {
                 continue;
             }
             boolean transposed = v != views[0];
+            if (n >= ROW_TABLES_MIN) {
+                add(out, allowed, RowHuffmanCodec.NAME, () -> new RowHuffmanCodec(rows, cols));
+            }
             if (zeros >= CSR_MIN_ZEROS * n) {
                 add(out, allowed, CsrCodec.NAME, () -> new CsrCodec(rows, cols));
             }
