@@ -157,6 +157,9 @@ final class PositionalWriter extends LayoutWriter {
      * end in source order.
      */
     private void place(long first, int count, ByteBuffer in, int ip, ByteBuffer out) {
+        if (count == 0) {
+            return; // also keeps a tensor with a zero dimension (slice of 0 elements) out of the arithmetic
+        }
         StridedMap m = strided;
         int es = ts;
         if (m.inOrder()) {

@@ -113,6 +113,20 @@ class LayoutWriterTest {
                 "on a 1x1 kernel OHWI is the stored order");
     }
 
+    /** An empty write is a no-op for every dense order, also on a tensor with a zero dimension. */
+    @Test
+    void emptyWritesToDenseLayoutsDoNothing() {
+        for (String spec : new String[] {"dense", "dense:OHWI", "dense:HWIO:f16"}) {
+            for (long[] shape : new long[][] {{3, 0, 2, 2}, {3, 2, 2, 0}, {0, 2, 2, 3}}) {
+                LayoutWriter w = writer(spec, shape, DType.F32);
+                w.write(0, ByteBuffer.allocate(0));
+                assertEquals(0, w.finish().part("data").bytes().length, spec);
+            }
+            LayoutWriter v = writer(spec, SHAPE, DType.F32);
+            v.write(40, ByteBuffer.allocate(0));
+        }
+    }
+
     /** Axes of size one drop out and axes that stay together merge, so runs are as long as the order allows. */
     @Test
     void stridedMapsMergeAxesThatStayTogether() {
