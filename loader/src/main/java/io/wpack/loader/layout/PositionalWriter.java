@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * otherwise, which is slow but keeps targets over 2 GiB possible.
  *
  * <p>Dense permutations and transposes ({@link StridedMap}) skip the general position
- * arithmetic: the dtype is converted run by run, then blocks along the two innermost merged
- * axes are copied with precomputed strides. When nothing moves and the dtype stays, the writer
+ * arithmetic: the dtype is converted run by run, then elements move in 2-D blocks with
+ * precomputed strides, whole slices of the outermost axis in target order and partial ones in
+ * source order. When nothing moves and the dtype stays, the writer
  * hands the decoder a {@link #window} into the target, so chunks decode straight into place as
  * in a plain read.
  */
@@ -135,7 +136,7 @@ final class PositionalWriter extends LayoutWriter {
                 conv.convertRun(in, ip + done * ss, out, (int) ((strided.base + first + done) * ts), n);
             } else {
                 if (staged == null) {
-                    staged = ByteBuffer.allocate(stage * ts).order(ByteOrder.LITTLE_ENDIAN);
+                    staged = ByteBuffer.allocate(Math.min(stage, count) * ts).order(ByteOrder.LITTLE_ENDIAN);
                 }
                 conv.convertRun(in, ip + done * ss, staged, 0, n);
                 place(first + done, n, staged, 0, out);
