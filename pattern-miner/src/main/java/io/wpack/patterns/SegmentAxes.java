@@ -43,19 +43,43 @@ public final class SegmentAxes {
         for (int b = 0; b < 256; b++) {
             column[b] = b == zero ? BUCKETS : bucket(Math.abs((byte) (b - zero)) - 1);
         }
-        long[] counts = new long[dim * width];
+        // Four interleaved copies when runs of codes share a row: at high sparsity most updates
+        // hit the same counter, and each would wait for the last one's store.
+        int copies = inner >= 4 ? 4 : 1;
+        int copy = dim * width;
+        int[] counts = new int[copies * copy];
         int i = 0;
         for (int o = 0; o < outer; o++) {
             for (int j = 0; j < dim; j++) {
                 int row = j * width;
-                for (int k = 0; k < inner; k++) {
-                    counts[row + column[codes[i++] & 0xFF]]++;
+                if (copies == 4) {
+                    int k = 0;
+                    for (; k + 4 <= inner; k += 4, i += 4) {
+                        counts[row + column[codes[i] & 0xFF]]++;
+                        counts[copy + row + column[codes[i + 1] & 0xFF]]++;
+                        counts[2 * copy + row + column[codes[i + 2] & 0xFF]]++;
+                        counts[3 * copy + row + column[codes[i + 3] & 0xFF]]++;
+                    }
+                    for (; k < inner; k++) {
+                        counts[row + column[codes[i++] & 0xFF]]++;
+                    }
+                } else {
+                    for (int k = 0; k < inner; k++) {
+                        counts[row + column[codes[i++] & 0xFF]]++;
+                    }
                 }
+            }
+        }
+        for (int c = 1; c < copies; c++) {
+            for (int x = 0; x < copy; x++) {
+                counts[x] += counts[c * copy + x];
             }
         }
         long[] buckets = new long[dim * BUCKETS];
         for (int j = 0; j < dim; j++) {
-            System.arraycopy(counts, j * width, buckets, j * BUCKETS, BUCKETS);
+            for (int b = 0; b < BUCKETS; b++) {
+                buckets[j * BUCKETS + b] = counts[j * width + b];
+            }
         }
         long[] nonZero = new long[dim];
         long n = t.size();
