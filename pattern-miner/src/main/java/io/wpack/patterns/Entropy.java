@@ -3,6 +3,22 @@ package io.wpack.patterns;
 /** Empirical entropies, in bits: the estimates the planners compare. */
 public final class Entropy {
     private static final double LN2 = Math.log(2);
+    /**
+     * Math.log of small counts, looked up: the estimates of small tensors take thousands of logs
+     * of small counts, which cost more than the pass over the codes. The same values, so the
+     * same results.
+     */
+    private static final double[] LN = new double[1 << 12];
+
+    static {
+        for (int i = 1; i < LN.length; i++) {
+            LN[i] = Math.log(i);
+        }
+    }
+
+    private static double ln(long x) {
+        return x < LN.length ? LN[(int) x] : Math.log(x);
+    }
 
     private Entropy() {
     }
@@ -22,11 +38,11 @@ public final class Entropy {
             return 0;
         }
         double bits = 0;
-        double logTotal = Math.log(total);
+        double logTotal = ln(total);
         for (int i = 0; i < used; i++) {
             long c = counts[i];
             if (c > 0) {
-                bits += c * (logTotal - Math.log(c));
+                bits += c * (logTotal - ln(c));
             }
         }
         return bits / LN2;
