@@ -84,9 +84,10 @@ public final class PatternAnalyzer {
 
     /**
      * The codec for a tensor and its configuration. Candidates: huffman and huffman-nz
-     * (estimated from histograms); maskvalues in blocks of 4 and of 8 with segments along the
-     * axis {@link SegmentAxes} picks, or the chunk as it is (encoded, so exact), and of 16 too
-     * when at least 70% of the codes are zero; maskvalues over whole kernels when few kernel masks occur
+     * (estimated from histograms); maskvalues in blocks of 4 or of 8 with segments along the
+     * axis {@link SegmentAxes} picks, or the chunk as it is, and of 16 too when at least 70% of
+     * the codes are zero, all from one analysis ({@link MaskValuesCodec#encodeSmallest}) and
+     * encoded, so exact; maskvalues over whole kernels when few kernel masks occur
      * (pattern-pruned filters); blockdict along the reduction axis when a sample of its blocks
      * plans to less than the best so far.
      */
@@ -95,8 +96,8 @@ public final class PatternAnalyzer {
     }
 
     /**
-     * {@link #choose(CodeTensor)} with maskvalues tried for these block lengths only; one block
-     * length is about twice as fast as the default two.
+     * {@link #choose(CodeTensor)} with maskvalues tried for these block lengths only (the
+     * segment classes are searched with the first).
      */
     public static PatternChoice choose(CodeTensor t, int... maskBlocks) {
         long n = t.size();

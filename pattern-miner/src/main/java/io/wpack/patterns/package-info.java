@@ -4,7 +4,8 @@
  *
  * <ul>
  * <li>{@link io.wpack.patterns.PatternMiner} counts blocks of 1×2, 1×4, 1×8 along the reduction
- *     axis, 2×2 and whole kernels, values and masks, in FastUtil maps; linear in the tensor.
+ *     axis, 2×2 and whole kernels, values by radix-sorting their keys and masks in FastUtil maps;
+ *     linear in the tensor.
  * <li>{@link io.wpack.patterns.DictionaryPlanner} chooses the dictionary size by total coded
  *     size, the dictionary included, into a {@link io.wpack.patterns.PatternPlan}.
  * <li>{@link io.wpack.patterns.PatternAnalyzer#analyse} reports everything for {@code wpack
@@ -13,6 +14,8 @@
  *     codec ({@link io.wpack.patterns.PatternChoice}).
  * <li>{@link io.wpack.patterns.CodecLayouts} and {@link io.wpack.patterns.SegmentAxes} map a
  *     tensor's axes onto the codecs' column-major logical order and segments.
+ * <li>{@link io.wpack.patterns.BlockMerger}: an optional lossy step, off by default, that
+ *     replaces blocks within a bound of a dictionary entry by the entry.
  * </ul>
  * Numeric analysis only: the bytes are written by the codecs of {@code io.wpack.encoders.pattern}.
  */
