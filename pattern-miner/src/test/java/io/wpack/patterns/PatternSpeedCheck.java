@@ -11,7 +11,7 @@ import java.util.List;
  * then the chosen codec's encode, as the packer would run them; the single-block-length variant;
  * and the full {@link PatternAnalyzer#analyse} of {@code wpack mine}. Codes come from the corpus
  * (tfjs/posenet and tfjs/mobilefacenet at 50% and 80%) or, without it, from synthetic filters.
- * A main to turn into a JMH benchmark: each timed loop is one benchmark method over the same list.
+ * The JMH counterpart, on single tensors by size, is {@code PatternMiningBenchmark} in the benchmarks module.
  */
 public final class PatternSpeedCheck {
     interface Work {
