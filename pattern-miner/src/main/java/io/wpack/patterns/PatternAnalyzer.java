@@ -152,7 +152,13 @@ public final class PatternAnalyzer {
         PatternChoice best = smallest(candidates);
         PatternChoice dictionary = sampledDictionary(t, best.estimatedBytes());
         if (dictionary != null && dictionary.estimatedBytes() < best.estimatedBytes()) {
-            best = dictionary;
+            // The plan is an estimate: encode, and keep it only if the stream is smaller indeed.
+            // The choice then carries its stream, as maskvalues' does, for the packer to use.
+            byte[] encoded = ((BlockDictCodec) dictionary.codec()).encode(t.codes(), 0, t.size());
+            if (encoded.length < best.estimatedBytes()) {
+                best = new PatternChoice(dictionary.scheme(), dictionary.detail(), dictionary.codec(), encoded.length,
+                        encoded);
+            }
         }
         return best;
     }

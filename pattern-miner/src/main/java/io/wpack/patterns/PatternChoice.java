@@ -10,8 +10,9 @@ import io.wpack.encoders.ByteCodec;
  * @param detail the layout or dictionary, for reports; empty for plain codecs
  * @param estimatedBytes the size: exact when {@code encoded} is present, else estimated from
  *     histograms (huffman, huffman-nz: to within a few bytes) or from the dictionary plan
- * @param encoded the tensor's stream when the choice already produced it (maskvalues), so that a
- *     single-chunk tensor need not be encoded twice; null otherwise. The array itself.
+ * @param encoded the tensor's stream when the choice already produced it (maskvalues and
+ *     blockdict), so that a single-chunk tensor need not be encoded twice; null otherwise (huffman,
+ *     huffman-nz). The array itself.
  */
 public record PatternChoice(String scheme, String detail, ByteCodec codec, long estimatedBytes, byte[] encoded) {
 

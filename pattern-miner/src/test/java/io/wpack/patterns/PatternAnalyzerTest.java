@@ -52,6 +52,7 @@ class PatternAnalyzerTest {
         CodeTensor planted = CodeTensors.plantedRows(512, 256, 30, 3);
         PatternChoice d = PatternAnalyzer.choose(planted);
         assertEquals(BlockDictCodec.NAME, d.scheme());
+        assertTrue(d.encoded() != null && d.encoded().length == d.estimatedBytes(), "blockdict carries its stream");
         assertRoundTrip(d, planted);
 
         CodeTensor kernels = CodeTensors.patternPruned(64, 32, 6, 4);
