@@ -202,7 +202,8 @@ final class BenchmarkReport {
         md.append("- The same bytes in every column: the int8 codes of the tensors the preset made lossy, and")
                 .append(" nothing else. The tensors that stay lossless (biases, small and integer tensors) and the")
                 .append(" manifest (scales, names, shapes) are left out of every column, the H0 bound included,")
-                .append(" so the columns compare coders on identical input; the size tables above count them.\n");
+                .append(" so the columns compare coders on identical input; the size tables above count them. A")
+                .append(" tensor identical to an earlier one, which the package stores once, is counted once.\n");
         md.append("- H0 bound: Σ over the lossy tensors of n·H0 of the tensor's codes (one distribution per")
                 .append(" tensor, no table cost). huffman only: the lossy tensors' chunks in a package of the same")
                 .append(" preset packed with `--codecs ").append(String.join(",", CodeBounds.HUFFMAN_ONLY))

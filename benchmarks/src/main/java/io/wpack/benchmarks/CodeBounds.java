@@ -24,7 +24,9 @@ import java.util.Map;
  * order-0 entropy bound, coded four ways. Every column covers the same bytes, the codes of the
  * tensors the preset made lossy and nothing else: the tensors that stay lossless (biases, small
  * and integer tensors) and the manifest (scales, names, shapes) are left out of all of them, so
- * that the columns compare coders, not what they are given.
+ * that the columns compare coders, not what they are given. A tensor the packer stores as a
+ * reference to an identical earlier one ({@code same as}) is left out as well: its bytes are
+ * counted once, with the first.
  * <ul>
  * <li>H0 bound: Σ over the lossy tensors of n·H0 of the tensor's codes;
  * <li>huffman only: the lossy tensors' chunk bytes in a package packed with the codecs limited
@@ -38,6 +40,8 @@ final class CodeBounds {
     /** The codecs of the Huffman-only package. */
     static final List<String> HUFFMAN_ONLY = List.of("huffman", "huffman-nz", "raw");
     static final List<Competitor> TOOLS = List.of(Competitor.XZ, Competitor.ZSTD);
+    /** The packer's encoding of a tensor stored as a reference to an identical one. */
+    static final String SAME_AS = "same as ";
 
     /** Bytes of each coding of the lossy tensors' codes, and their H0 bound in bits. */
     record Result(int tensors, long weights, double h0Bits, long huffmanBytes, long patternBytes,
@@ -76,7 +80,9 @@ final class CodeBounds {
             ProcessTimer processes) throws IOException {
         Map<String, Long> patternBytes = new LinkedHashMap<>();
         for (PackReport.TensorReport t : report.tensors()) {
-            if (!"lossless".equals(t.scheme()) && DTypes.byteSize(t.storedDtype()) == 1) {
+            // A tensor identical to an earlier one is stored once ("same as"): counted once here too.
+            if (!"lossless".equals(t.scheme()) && DTypes.byteSize(t.storedDtype()) == 1
+                    && !t.encoding().startsWith(SAME_AS)) {
                 patternBytes.put(t.name(), t.storedBytes());
             }
         }
