@@ -33,6 +33,24 @@ final class ModelRun {
     double maxAbsError;
     /** The lossy codes against their H0 bound ({@link CodeBounds}); null for the presets it does not cover. */
     CodeBounds.Result codeBounds;
+    /**
+     * Lossy presets: the package as `wpack unpack --keep-quantized` writes it (codes plus scales,
+     * zero points or codebooks as side arrays, the other tensors as stored), and that file through
+     * {@link #EXPORT_COMPETITORS}. Empty for lossless presets.
+     */
+    long exportBytes;
+    final Map<Competitor, Long> exportCompressed = new EnumMap<>(Competitor.class);
+    static final java.util.List<Competitor> EXPORT_COMPETITORS = java.util.List.of(Competitor.XZ, Competitor.ZSTD);
+
+    /** The package over the smallest compressed export; NaN without an export. */
+    double sizeVsBestExport() {
+        long best = Long.MAX_VALUE;
+        for (long v : exportCompressed.values()) {
+            best = Math.min(best, v);
+        }
+        return exportCompressed.isEmpty() ? Double.NaN : (double) packageBytes / best;
+    }
+
     /** Smallest heap for pack and for load, MiB; null when not measured. */
     Integer packHeapMiB;
     Integer loadHeapMiB;
@@ -96,6 +114,15 @@ final class ModelRun {
         }
         if (codeBounds != null) {
             m.put("code_bounds", codeBounds.toJson());
+        }
+        if (!exportCompressed.isEmpty()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("export_bytes", exportBytes);
+            for (Map.Entry<Competitor, Long> e : exportCompressed.entrySet()) {
+                x.put(e.getKey().id(), sizeJson(e.getValue()));
+            }
+            x.put("wpack_over_best", sizeVsBestExport());
+            m.put("keep_quantized_export", x);
         }
         Map<String, Object> speed = new LinkedHashMap<>();
         speed.put("pack", timeJson(pack, inputBytes));

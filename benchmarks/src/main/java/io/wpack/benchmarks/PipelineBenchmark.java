@@ -257,6 +257,20 @@ public final class PipelineBenchmark {
         r.h0Bits = x.h0Bits();
         r.h0PlaneBits = x.h0PlaneBits();
 
+        if (!preset.lossless()) {
+            // What a user of another runtime would ship: the codes and their side arrays, then a compressor.
+            Path export = dir.resolve("export.safetensors");
+            try (WpkPackage p = WpkPackage.open(pkg)) {
+                io.wpack.cli.export.Exporter.forPath(export).export(p, export, Representation.LOGICAL, true);
+            }
+            r.exportBytes = Files.size(export);
+            for (Competitor c : ModelRun.EXPORT_COMPETITORS) {
+                Path compressed = dir.resolve(export.getFileName() + "." + c.extension());
+                processes.run(c.compressCommand(export), compressed);
+                r.exportCompressed.put(c, Files.size(compressed));
+            }
+        }
+
         phase = phase(phase);
         log.print(", compress");
         for (Competitor c : Competitor.values()) {
