@@ -82,7 +82,7 @@ public final class Codecs {
         }
         out.addAll(Arrays.asList(FloatPlanesCodec.NAME, MaskValuesCodec.NAME, BlockDictCodec.NAME, BitPackCodec.NAME,
                 RowHuffmanCodec.NAME, CsrCodec.NAME, BsrCodec.NAME, BcrCodec.NAME, NmCodec.NAME,
-                KernelPatternCodec.NAME));
+                KernelPatternCodec.NAME, ModelHuffmanCodec.NAME));
         return Collections.unmodifiableList(out);
     }
 
@@ -123,6 +123,10 @@ public final class Codecs {
         // Configured per tensor (BitPackCodec.choose), so no default for byName either.
         if (BitPackCodec.NAME.equals(name)) {
             return BitPackCodec.fromParams(params);
+        }
+        // Fitted per tensor (ModelHuffmanCodec.choose): no default either.
+        if (ModelHuffmanCodec.NAME.equals(name)) {
+            return ModelHuffmanCodec.fromParams(params);
         }
         ByteCodec codec = byName(name);
         if (!params.isEmpty()) {

@@ -173,6 +173,31 @@ public final class CanonicalHuffmanDecoder {
         return Arrays.copyOf(lengths, alphabetSize);
     }
 
+    /**
+     * Decodes the streams of a byte section whose code the caller supplies instead of a table
+     * (a code rebuilt from parameters, as {@code huffman-model} does): {@code section} without its
+     * table, of {@code n >= 1} symbols, occupying all of {@code in}'s remaining bytes. The code
+     * has 256 lengths of at most 16 bits, at least two of them used; codes longer than 12 bits
+     * take the decoder's slow path, so they should be rare.
+     *
+     * @throws IllegalArgumentException if the lengths do not form such a complete code
+     */
+    public static void decodeBytesWithCode(InputCursor in, int[] lengths, byte[] out, int outStart, int n)
+            throws WpkFormatException {
+        if (lengths.length != 256 || CodeLengthTable.countUsed(lengths) < 2) {
+            throw new IllegalArgumentException("a byte code of 256 lengths and at least two symbols is needed");
+        }
+        try {
+            CodeLengthTable.requireValidCode(lengths, CodeLengthTable.MAX_LENGTH, new InputCursor(new byte[0], 0, 0, 0), "code");
+        } catch (WpkFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (n < 1 || outStart < 0 || outStart > out.length - (long) n) {
+            throw new IndexOutOfBoundsException("output [" + outStart + ", +" + n + " symbols) of " + out.length);
+        }
+        decodeWithCode(in, lengths.clone(), out, outStart, n, false);
+    }
+
     private static void decode(InputCursor in, int alphabetSize, int maxCodeLength, byte[] out, int outStart, int n,
             boolean wide) throws WpkFormatException {
         int width = wide ? 2 : 1;
@@ -180,6 +205,12 @@ public final class CanonicalHuffmanDecoder {
             throw new IndexOutOfBoundsException("output [" + outStart + ", +" + n + " symbols) of " + out.length);
         }
         int[] lengths = CodeLengthTable.read(in, alphabetSize, maxCodeLength);
+        decodeWithCode(in, lengths, out, outStart, n, wide);
+    }
+
+    private static void decodeWithCode(InputCursor in, int[] lengths, byte[] out, int outStart, int n, boolean wide)
+            throws WpkFormatException {
+        int width = wide ? 2 : 1;
         CanonicalHuffmanDecoder code = new CanonicalHuffmanDecoder(lengths, n, wide);
         if (code.used == 0) {
             if (n != 0) {

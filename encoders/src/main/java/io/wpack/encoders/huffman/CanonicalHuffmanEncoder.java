@@ -146,6 +146,25 @@ public final class CanonicalHuffmanEncoder {
             writeSingleCount(n, out);
             return;
         }
+        writeByteStreams(symbols, off, n, out);
+    }
+
+    /**
+     * Writes only the streams of a section of {@code symbols[off, off + n)}, without its table,
+     * for a code the reader rebuilds by itself ({@code huffman-model}); {@code n >= 1}, and at
+     * least two symbols have codes.
+     */
+    public void writeStreams(byte[] symbols, int off, int n, BitWriter out) {
+        if (off < 0 || n < 1 || off > symbols.length - n) {
+            throw new IndexOutOfBoundsException("range [" + off + ", " + off + " + " + n + ") of " + symbols.length);
+        }
+        if (used < 2) {
+            throw new IllegalArgumentException("streams need a code of at least two symbols, not " + used);
+        }
+        writeByteStreams(symbols, off, n, out);
+    }
+
+    private void writeByteStreams(byte[] symbols, int off, int n, BitWriter out) {
         BitWriter[] streams = streamWriters(n);
         int q = streams.length == 1 ? n : (n + 3) / 4;
         for (int k = 0; k < streams.length; k++) {
