@@ -242,6 +242,10 @@ public final class Packer {
                     if (packed != null) {
                         candidates.add(packed);
                     }
+                    ByteCodec modelled = modelHuffman(t, buf, n);
+                    if (modelled != null) {
+                        candidates.add(modelled);
+                    }
                     PatternChoice pattern = n == size ? patternChoice(t, buf, n, candidates) : null;
                     chosen = choose(candidates, buf, n, elemSize, candidateSizes);
                     long chosenSize = candidateSizes.get(chosen.name());
@@ -352,6 +356,18 @@ public final class Packer {
         }
         io.wpack.encoders.BitPackCodec c = io.wpack.encoders.BitPackCodec.choose(buf, 0, n, 1);
         return c != null && c.width() < 8 ? c : null;
+    }
+
+    /**
+     * Huffman with a code rebuilt from a few fitted model parameters instead of a stored table,
+     * for one-byte payloads: small tensors pay as much for a table as for their codes.
+     */
+    private ByteCodec modelHuffman(ImportedTensor t, byte[] buf, int n) {
+        if (t.storedDtype() != DType.I8 && t.storedDtype() != DType.U8 || n == 0
+                || !(options.codecs().isEmpty() || options.codecs().contains(io.wpack.encoders.ModelHuffmanCodec.NAME))) {
+            return null;
+        }
+        return io.wpack.encoders.ModelHuffmanCodec.choose(buf, 0, n);
     }
 
     /** How much larger than the smallest candidate a tensor's native sparse form may be and still be chosen. */
