@@ -51,7 +51,8 @@ public class CodecDecodeBenchmark {
      * Codec manifest names; {@code floatplanes} is its float32 configuration, {@code bitpack} the
      * narrowest one-byte configuration for the data (width 8 when nothing narrower holds it).
      */
-    @Param({"raw", "lz4", "deflate", "xz", "huffman", "huffman-nz", "zeroruns", "bitpack", "floatplanes"})
+    @Param({"raw", "lz4", "deflate", "xz", "huffman", "huffman-nz", "huffman-model", "zeroruns", "bitpack",
+            "floatplanes"})
     public String codec;
 
     @Param({"f32", "int8", "int8-mag80"})
@@ -69,7 +70,9 @@ public class CodecDecodeBenchmark {
     public void setUp() throws IOException {
         StringBuilder source = new StringBuilder();
         byte[] weights = BenchmarkWeights.codecData(data, chunkBytes, source);
-        c = codec.equals(BitPackCodec.NAME) ? bitpackFor(weights) : Codecs.byName(codec);
+        c = codec.equals(BitPackCodec.NAME) ? bitpackFor(weights)
+                : codec.equals(io.wpack.encoders.ModelHuffmanCodec.NAME)
+                ? io.wpack.encoders.ModelHuffmanCodec.choose(weights, 0, weights.length) : Codecs.byName(codec);
         encoded = c.encode(weights, 0, weights.length);
         decoded = ByteBuffer.allocate(weights.length);
         c.decode(ByteBuffer.wrap(encoded), decoded);
