@@ -92,6 +92,24 @@ public final class IntegerQuantization implements QuantizedTensor {
      * channel order; per group, a tensor shaped like the input with the reduction axis
      * {@code ceil(R / G)} long, row-major (ONNX blocked quantization). The array itself.
      */
+    /**
+     * The same scales and zero points over other codes, for a later stage that moves codes (a
+     * lossy block merge). Every code must be in {@link #minCode()}..{@link #maxCode()}.
+     */
+    public IntegerQuantization withCodes(byte[] other) {
+        if (other.length != codes.length) {
+            throw new IllegalArgumentException("expected " + codes.length + " codes, got " + other.length);
+        }
+        for (byte b : other) {
+            int c = signed ? b : b & 0xFF;
+            if (c < minCode() || c > maxCode()) {
+                throw new IllegalArgumentException("code " + c + " is outside " + minCode() + ".." + maxCode());
+            }
+        }
+        return new IntegerQuantization(bits, signed, symmetric, granularity, groupSize, layout, other.clone(), scales,
+                zeroPoints, halfScales);
+    }
+
     /** Whether every scale is exactly a binary16 value, so it can be stored in two bytes. */
     public boolean halfScales() {
         return halfScales;

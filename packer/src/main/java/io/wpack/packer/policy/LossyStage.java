@@ -126,6 +126,9 @@ public final class LossyStage {
                     case GROUP -> b.perGroup(q.groupSize());
                 };
                 IntegerQuantization iq = b.build().quantize(view, keep);
+                if (q.mergeSteps() > 0) {
+                    iq = mergeBlocks(t.name(), iq, shape, axes, q.mergeSteps(), meta);
+                }
                 IntegerDequantization.Builder dq = IntegerDequantization.newBuilder().setBits(q.bits())
                         .setGranularity(switch (iq.granularity()) {
                             case PER_TENSOR -> io.wpack.formats.proto.Granularity.PER_TENSOR;
@@ -226,6 +229,25 @@ public final class LossyStage {
         meta.put("error.sparsity", format(error.sparsity()));
         String scheme = pruneSpec.isNone() ? q.text() : pruneSpec.text() + "+" + q.text();
         return new Result(out, scheme, error, reconstruction, removedFilters);
+    }
+
+    /**
+     * The optional lossy block merge ({@code :mergeS}): blocks of four codes along the reduction
+     * axis move to a frequent block within S steps with the same zeros. Records how many moved.
+     */
+    private static IntegerQuantization mergeBlocks(String name, IntegerQuantization iq, long[] shape, LayerAxes axes,
+                                                   int steps, Map<String, String> meta) {
+        if (shape.length == 0) {
+            return iq;
+        }
+        int axis = axes.reductionAxis() >= 0 && axes.reductionAxis() < shape.length ? axes.reductionAxis()
+                : shape.length - 1;
+        io.wpack.patterns.CodeTensor codes = new io.wpack.patterns.CodeTensor(name, iq.codes(), shape, axis);
+        io.wpack.patterns.PatternPlan plan = io.wpack.patterns.DictionaryPlanner.plan(codes,
+                io.wpack.patterns.PatternMiner.countValues(codes, io.wpack.patterns.BlockShape.ROW_4));
+        io.wpack.patterns.BlockMerger.Merged m = io.wpack.patterns.BlockMerger.merge(codes, plan, steps);
+        meta.put("lossy.merged_blocks", Long.toString(m.blocksChanged()));
+        return m.blocksChanged() == 0 ? iq : iq.withCodes(m.tensor().codes());
     }
 
     private static void check(QuantizedTensor q, float[] reconstruction) {

@@ -7,15 +7,24 @@ import java.util.Locale;
  * <pre>
  *   none
  *   int8 | int4 | intN (N = 2..8) | uint8 | uintN      [:tensor | :channel | :groupG] [:sym | :affine] [:f16 | :f32]
+ *                                                      [:mergeS]
  *   kmeans:K                                           [:tensor | :channel] [:f16 | :f32]
  *   fp16 | bf16 | fp8 | fp8:e4m3 | fp8:e5m2
  * </pre>
  * Integers default to symmetric, per channel, with scales rounded up to binary16 (two bytes
  * each in the manifest; {@code :f32} keeps them binary32); k-means to one codebook per tensor in
- * fp16. {@code halfPrecision} is that f16 / f32 choice, for scales or codebooks.
+ * fp16. {@code halfPrecision} is that f16 / f32 choice, for scales or codebooks. {@code :mergeS}
+ * (S = 1..255, off by default) is the optional lossy block merge: blocks of four codes along the
+ * reduction axis within S quantization steps of a frequent block, with the same zeros, become that
+ * block, so they code as dictionary hits; the extra error is in the tensor's measured error.
  */
 public record QuantSpec(Kind kind, int bits, boolean signed, boolean symmetric, Granularity granularity, int groupSize,
-                        int entries, boolean halfPrecision, String floatFormat, String text) {
+                        int entries, boolean halfPrecision, String floatFormat, String text, int mergeSteps) {
+
+    public QuantSpec(Kind kind, int bits, boolean signed, boolean symmetric, Granularity granularity, int groupSize,
+                     int entries, boolean halfPrecision, String floatFormat, String text) {
+        this(kind, bits, signed, symmetric, granularity, groupSize, entries, halfPrecision, floatFormat, text, 0);
+    }
 
     public enum Kind { NONE, INTEGER, CODEBOOK, FLOAT }
 
@@ -44,9 +53,15 @@ public record QuantSpec(Kind kind, int bits, boolean signed, boolean symmetric, 
                 int group = 0;
                 boolean sym = true;
                 boolean half = true;
+                int merge = 0;
                 for (int i = 1; i < parts.length; i++) {
                     String p = parts[i];
-                    if (p.equals("f16")) {
+                    if (p.startsWith("merge")) {
+                        merge = Integer.parseInt(p.substring(5));
+                        if (merge < 1 || merge > 255) {
+                            throw new IllegalArgumentException("merge takes 1 to 255 quantization steps, got " + merge);
+                        }
+                    } else if (p.equals("f16")) {
                         half = true;
                     } else if (p.equals("f32")) {
                         half = false;
@@ -68,7 +83,7 @@ public record QuantSpec(Kind kind, int bits, boolean signed, boolean symmetric, 
                         throw new IllegalArgumentException("unknown integer option '" + p + "'");
                     }
                 }
-                return new QuantSpec(Kind.INTEGER, bits, signed, sym, g, group, 0, half, null, t);
+                return new QuantSpec(Kind.INTEGER, bits, signed, sym, g, group, 0, half, null, t, merge);
             }
             if (head.equals("kmeans") && parts.length >= 2) {
                 int k = Integer.parseInt(parts[1]);
