@@ -1,6 +1,5 @@
 package io.wpack.encoders.sparse;
 
-import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.huffman.BitWriter;
 import io.wpack.encoders.huffman.InputCursor;
 import io.wpack.formats.WpkFormatException;
@@ -34,81 +33,19 @@ import java.util.Map;
  * </pre>
  * The encoder stores exactly the blocks with a non-zero element.
  */
-public final class BsrCodec implements ByteCodec {
+public final class BsrCodec extends BlockGridCodec {
     public static final String NAME = "bsr";
     public static final int MAX_BLOCK = 256;
 
-    private final int rows;
-    private final int cols;
-    private final int blockRows;
-    private final int blockCols;
-    private final int gridRows;
-    private final int gridCols;
-    private final int size;
-    private final Map<String, String> params;
-
     /** @throws IllegalArgumentException for a dimension out of range or rows·cols over 2^31 - 1 */
     public BsrCodec(int rows, int cols, int blockRows, int blockCols) {
-        SparseParams.checkRange(NAME, SparseParams.ROWS, rows, 1, Integer.MAX_VALUE);
-        SparseParams.checkRange(NAME, SparseParams.COLS, cols, 1, Integer.MAX_VALUE);
-        SparseParams.checkRange(NAME, SparseParams.BLOCK_ROWS, blockRows, 1, MAX_BLOCK);
-        SparseParams.checkRange(NAME, SparseParams.BLOCK_COLS, blockCols, 1, MAX_BLOCK);
-        this.rows = rows;
-        this.cols = cols;
-        this.blockRows = blockRows;
-        this.blockCols = blockCols;
-        this.gridRows = (rows - 1) / blockRows + 1;
-        this.gridCols = (cols - 1) / blockCols + 1;
-        this.size = SparseParams.product(rows, cols);
-        this.params = SparseParams.ordered(SparseParams.ROWS, rows, SparseParams.COLS, cols,
-                SparseParams.BLOCK_ROWS, blockRows, SparseParams.BLOCK_COLS, blockCols, SparseParams.WIDTH, 1);
+        super(NAME, MAX_BLOCK, rows, cols, blockRows, blockCols);
     }
 
     /** The codec a manifest stage describes: exactly rows, cols, blockRows, blockCols and width = 1. */
     public static BsrCodec fromParams(Map<String, String> params) throws WpkFormatException {
-        SparseParams.requireKeys(NAME, params, SparseParams.ROWS, SparseParams.COLS, SparseParams.BLOCK_ROWS,
-                SparseParams.BLOCK_COLS, SparseParams.WIDTH);
-        int rows = SparseParams.intParam(NAME, params, SparseParams.ROWS, 1, Integer.MAX_VALUE);
-        int cols = SparseParams.intParam(NAME, params, SparseParams.COLS, 1, Integer.MAX_VALUE);
-        int r = SparseParams.intParam(NAME, params, SparseParams.BLOCK_ROWS, 1, MAX_BLOCK);
-        int c = SparseParams.intParam(NAME, params, SparseParams.BLOCK_COLS, 1, MAX_BLOCK);
-        SparseParams.intParam(NAME, params, SparseParams.WIDTH, 1, 1);
-        SparseParams.size(NAME, rows, cols);
-        return new BsrCodec(rows, cols, r, c);
-    }
-
-    public int rows() {
-        return rows;
-    }
-
-    public int cols() {
-        return cols;
-    }
-
-    public int blockRows() {
-        return blockRows;
-    }
-
-    public int blockCols() {
-        return blockCols;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Map<String, String> params() {
-        return params;
-    }
-
-    private int blockHeight(int br) {
-        return Math.min(blockRows, rows - br * blockRows);
-    }
-
-    private int blockWidth(int bc) {
-        return Math.min(blockCols, cols - bc * blockCols);
+        int[] p = readParams(NAME, MAX_BLOCK, params);
+        return new BsrCodec(p[0], p[1], p[2], p[3]);
     }
 
     @Override
