@@ -10,12 +10,12 @@ import java.nio.ByteBuffer;
  * returning {@code ByteBuffer} only exists since Java 9, and code compiled against it fails to
  * link on runtimes that lack the override, such as older Android.
  */
-final class Buffers {
+public final class Buffers {
     private Buffers() {
     }
 
     /** The remaining bytes of {@code buffer} as an array: its backing array, or a copy for direct buffers. */
-    static byte[] arrayOf(ByteBuffer buffer) {
+    public static byte[] arrayOf(ByteBuffer buffer) {
         if (buffer.hasArray()) {
             return buffer.array();
         }
@@ -25,21 +25,21 @@ final class Buffers {
     }
 
     /** Where the remaining bytes of {@code buffer} start in {@link #arrayOf(ByteBuffer)}. */
-    static int arrayOffsetOf(ByteBuffer buffer) {
+    public static int arrayOffsetOf(ByteBuffer buffer) {
         return buffer.hasArray() ? buffer.arrayOffset() + buffer.position() : 0;
     }
 
-    static void consume(ByteBuffer buffer) {
+    public static void consume(ByteBuffer buffer) {
         ((Buffer) buffer).position(buffer.limit());
     }
 
     /** Copies {@code src[off, off + len)} to {@code dst} at its position, without moving the position. */
-    static void putAtPosition(ByteBuffer dst, byte[] src, int off, int len) {
+    public static void putAtPosition(ByteBuffer dst, byte[] src, int off, int len) {
         ByteBuffer view = dst.duplicate();
         view.put(src, off, len);
     }
 
-    static void checkRange(byte[] src, int off, int len) {
+    public static void checkRange(byte[] src, int off, int len) {
         if (off < 0 || len < 0 || off > src.length - len) {
             throw new IndexOutOfBoundsException(
                     "range [" + off + ", " + off + " + " + len + ") out of bounds for length " + src.length);

@@ -1,5 +1,6 @@
 package io.wpack.encoders.pattern;
 
+import io.wpack.encoders.Buffers;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.huffman.InputCursor;
 import io.wpack.formats.WpkFormatException;
@@ -117,7 +118,7 @@ public final class BlockDictCodec implements ByteCodec {
 
     @Override
     public byte[] encode(byte[] src, int off, int len) {
-        PatternStreams.checkRange(src, off, len);
+        Buffers.checkRange(src, off, len);
         return BlockDictEncoder.encode(src, off, len, block, entries, columns, dictionary);
     }
 
@@ -126,14 +127,14 @@ public final class BlockDictCodec implements ByteCodec {
      * -1 when this instance has a given dictionary.
      */
     public long estimateSize(byte[] src, int off, int len) {
-        PatternStreams.checkRange(src, off, len);
+        Buffers.checkRange(src, off, len);
         return BlockDictEncoder.plan(src, off, len, block, entries, columns, dictionary).estimatedBytes;
     }
 
     @Override
     public void decode(ByteBuffer src, ByteBuffer dst) throws WpkFormatException {
-        byte[] in = PatternStreams.arrayOf(src);
-        int inStart = PatternStreams.arrayOffsetOf(src);
+        byte[] in = Buffers.arrayOf(src);
+        int inStart = Buffers.arrayOffsetOf(src);
         InputCursor cursor = new InputCursor(in, inStart, inStart, inStart + src.remaining());
         int n = dst.remaining();
         if (dst.hasArray()) {
@@ -141,10 +142,10 @@ public final class BlockDictCodec implements ByteCodec {
         } else {
             byte[] out = new byte[n];
             BlockDictDecoder.decode(cursor, out, 0, n, block, entries);
-            PatternStreams.putAtPosition(dst, out, 0, n);
+            Buffers.putAtPosition(dst, out, 0, n);
         }
-        PatternStreams.consume(src);
-        PatternStreams.consume(dst);
+        Buffers.consume(src);
+        Buffers.consume(dst);
     }
 
     @Override

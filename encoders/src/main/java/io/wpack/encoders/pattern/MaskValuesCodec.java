@@ -1,5 +1,6 @@
 package io.wpack.encoders.pattern;
 
+import io.wpack.encoders.Buffers;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.huffman.InputCursor;
 import io.wpack.formats.WpkFormatException;
@@ -139,7 +140,7 @@ public final class MaskValuesCodec implements ByteCodec {
 
     @Override
     public byte[] encode(byte[] src, int off, int len) {
-        PatternStreams.checkRange(src, off, len);
+        Buffers.checkRange(src, off, len);
         return MaskValuesEncoder.encode(src, off, len, block, columns, segment, maxClasses);
     }
 
@@ -154,7 +155,7 @@ public final class MaskValuesCodec implements ByteCodec {
      * under the same classes. The returned codec has the winning block length and this layout.
      */
     public Encoded encodeSmallest(byte[] src, int off, int len, int... blocks) {
-        PatternStreams.checkRange(src, off, len);
+        Buffers.checkRange(src, off, len);
         if (blocks.length == 0) {
             throw new IllegalArgumentException("no block lengths to choose from");
         }
@@ -170,14 +171,14 @@ public final class MaskValuesCodec implements ByteCodec {
 
     /** The size {@link #encode} would produce, estimated to within a few bytes, without writing. */
     public long estimateSize(byte[] src, int off, int len) {
-        PatternStreams.checkRange(src, off, len);
+        Buffers.checkRange(src, off, len);
         return MaskValuesEncoder.analyse(src, off, len, block, columns, segment, maxClasses, true).estimatedBytes;
     }
 
     @Override
     public void decode(ByteBuffer src, ByteBuffer dst) throws WpkFormatException {
-        byte[] in = PatternStreams.arrayOf(src);
-        int inStart = PatternStreams.arrayOffsetOf(src);
+        byte[] in = Buffers.arrayOf(src);
+        int inStart = Buffers.arrayOffsetOf(src);
         InputCursor cursor = new InputCursor(in, inStart, inStart, inStart + src.remaining());
         int n = dst.remaining();
         if (dst.hasArray()) {
@@ -185,10 +186,10 @@ public final class MaskValuesCodec implements ByteCodec {
         } else {
             byte[] out = new byte[n];
             MaskValuesDecoder.decode(cursor, out, 0, n, block);
-            PatternStreams.putAtPosition(dst, out, 0, n);
+            Buffers.putAtPosition(dst, out, 0, n);
         }
-        PatternStreams.consume(src);
-        PatternStreams.consume(dst);
+        Buffers.consume(src);
+        Buffers.consume(dst);
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.wpack.formats.WpkFormatException;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -228,35 +227,5 @@ final class PatternStreams {
         }
         int done = rows * columns;
         System.arraycopy(logical, done, dst, dstOff + done, n - done);
-    }
-
-    // ---- buffers (positions moved through Buffer: ByteBuffer's covariant overrides are Java 9+)
-
-    static byte[] arrayOf(ByteBuffer buffer) {
-        if (buffer.hasArray()) {
-            return buffer.array();
-        }
-        byte[] copy = new byte[buffer.remaining()];
-        buffer.duplicate().get(copy);
-        return copy;
-    }
-
-    static int arrayOffsetOf(ByteBuffer buffer) {
-        return buffer.hasArray() ? buffer.arrayOffset() + buffer.position() : 0;
-    }
-
-    static void consume(ByteBuffer buffer) {
-        ((Buffer) buffer).position(buffer.limit());
-    }
-
-    static void putAtPosition(ByteBuffer dst, byte[] src, int off, int len) {
-        dst.duplicate().put(src, off, len);
-    }
-
-    static void checkRange(byte[] src, int off, int len) {
-        if (off < 0 || len < 0 || off > src.length - len) {
-            throw new IndexOutOfBoundsException(
-                    "range [" + off + ", " + off + " + " + len + ") out of bounds for length " + src.length);
-        }
     }
 }

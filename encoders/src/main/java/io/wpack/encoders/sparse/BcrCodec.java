@@ -1,5 +1,6 @@
 package io.wpack.encoders.sparse;
 
+import io.wpack.encoders.Buffers;
 import io.wpack.encoders.huffman.BitWriter;
 import io.wpack.encoders.huffman.InputCursor;
 import io.wpack.formats.WpkFormatException;
@@ -50,7 +51,7 @@ public final class BcrCodec extends BlockGridCodec {
 
     @Override
     public byte[] encode(byte[] src, int off, int len) {
-        SparseStreams.checkRange(src, off, len);
+        Buffers.checkRange(src, off, len);
         SparseStreams.checkSourceLength(NAME, size, len);
         int blocks = gridRows * gridCols;
         int[] rowMasks = new int[blocks];
@@ -120,10 +121,10 @@ public final class BcrCodec extends BlockGridCodec {
             }
         }
         if (!dst.hasArray()) {
-            SparseStreams.putAtPosition(dst, out, 0, size);
+            Buffers.putAtPosition(dst, out, 0, size);
         }
-        SparseStreams.consume(src);
-        SparseStreams.consume(dst);
+        Buffers.consume(src);
+        Buffers.consume(dst);
     }
 
     /**
@@ -149,7 +150,7 @@ public final class BcrCodec extends BlockGridCodec {
                 k += Integer.bitCount(rowMask) * Integer.bitCount(colMask);
             }
         }
-        SparseStreams.consume(src);
+        Buffers.consume(src);
     }
 
     private static final class Parsed {

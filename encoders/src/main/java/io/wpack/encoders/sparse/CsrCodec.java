@@ -1,5 +1,6 @@
 package io.wpack.encoders.sparse;
 
+import io.wpack.encoders.Buffers;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.huffman.BitWriter;
 import io.wpack.encoders.huffman.InputCursor;
@@ -77,7 +78,7 @@ public final class CsrCodec implements ByteCodec {
 
     @Override
     public byte[] encode(byte[] src, int off, int len) {
-        SparseStreams.checkRange(src, off, len);
+        Buffers.checkRange(src, off, len);
         SparseStreams.checkSourceLength(NAME, size, len);
         int nnz = 0;
         for (int i = off; i < off + len; i++) {
@@ -125,10 +126,10 @@ public final class CsrCodec implements ByteCodec {
             }
         }
         if (!dst.hasArray()) {
-            SparseStreams.putAtPosition(dst, out, 0, size);
+            Buffers.putAtPosition(dst, out, 0, size);
         }
-        SparseStreams.consume(src);
-        SparseStreams.consume(dst);
+        Buffers.consume(src);
+        Buffers.consume(dst);
     }
 
     /**
@@ -153,7 +154,7 @@ public final class CsrCodec implements ByteCodec {
             visitor.row(r, rowCols, parsed.values, k, count);
             k += count;
         }
-        SparseStreams.consume(src);
+        Buffers.consume(src);
     }
 
     private static final class Parsed {

@@ -1,5 +1,6 @@
 package io.wpack.encoders.sparse;
 
+import io.wpack.encoders.Buffers;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.huffman.BitWriter;
 import io.wpack.encoders.huffman.InputCursor;
@@ -93,7 +94,7 @@ public final class KernelPatternCodec implements ByteCodec {
 
     @Override
     public byte[] encode(byte[] src, int off, int len) {
-        SparseStreams.checkRange(src, off, len);
+        Buffers.checkRange(src, off, len);
         SparseStreams.checkSourceLength(NAME, size, len);
         long[] maskOf = new long[kernels];
         for (int kernel = 0; kernel < kernels; kernel++) {
@@ -212,10 +213,10 @@ public final class KernelPatternCodec implements ByteCodec {
             }
         }
         if (!dst.hasArray()) {
-            SparseStreams.putAtPosition(dst, out, 0, size);
+            Buffers.putAtPosition(dst, out, 0, size);
         }
-        SparseStreams.consume(src);
-        SparseStreams.consume(dst);
+        Buffers.consume(src);
+        Buffers.consume(dst);
     }
 
     /**
@@ -235,7 +236,7 @@ public final class KernelPatternCodec implements ByteCodec {
             visitor.kernel(kernel, id, parsed.values, k);
             k += Long.bitCount(parsed.library[id]);
         }
-        SparseStreams.consume(src);
+        Buffers.consume(src);
     }
 
     private static final class Parsed {

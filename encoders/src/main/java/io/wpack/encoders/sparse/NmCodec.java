@@ -1,5 +1,6 @@
 package io.wpack.encoders.sparse;
 
+import io.wpack.encoders.Buffers;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.huffman.BitWriter;
 import io.wpack.encoders.huffman.InputCursor;
@@ -126,7 +127,7 @@ public final class NmCodec implements ByteCodec {
 
     @Override
     public byte[] encode(byte[] src, int off, int len) {
-        SparseStreams.checkRange(src, off, len);
+        Buffers.checkRange(src, off, len);
         SparseStreams.checkSourceLength(NAME, size, len);
         int[] indexOf = new int[1 << group];
         for (int s = 0; s < maskOf.length; s++) {
@@ -194,10 +195,10 @@ public final class NmCodec implements ByteCodec {
             }
         }
         if (!dst.hasArray()) {
-            SparseStreams.putAtPosition(dst, out, 0, size);
+            Buffers.putAtPosition(dst, out, 0, size);
         }
-        SparseStreams.consume(src);
-        SparseStreams.consume(dst);
+        Buffers.consume(src);
+        Buffers.consume(dst);
     }
 
     /**
@@ -219,7 +220,7 @@ public final class NmCodec implements ByteCodec {
                 k += Integer.bitCount(masks[g]);
             }
         }
-        SparseStreams.consume(src);
+        Buffers.consume(src);
     }
 
     /** Row r's stored-position masks into {@code masks}; returns the group count. */

@@ -6,7 +6,6 @@ import io.wpack.encoders.huffman.CanonicalHuffmanEncoder;
 import io.wpack.encoders.huffman.InputCursor;
 import io.wpack.formats.WpkFormatException;
 
-import java.nio.Buffer;
 import java.nio.ByteBuffer;
 
 /**
@@ -204,7 +203,7 @@ final class SparseStreams {
         }
     }
 
-    // ---- buffers (positions moved through Buffer: ByteBuffer's covariant overrides are Java 9+)
+    // ---- buffers (the rest of the plumbing is io.wpack.encoders.Buffers)
 
     /** A cursor over {@code src}'s remaining bytes (a copy for direct buffers); {@code src} does not move. */
     static InputCursor cursor(ByteBuffer src) {
@@ -215,21 +214,6 @@ final class SparseStreams {
         byte[] copy = new byte[src.remaining()];
         src.duplicate().get(copy);
         return new InputCursor(copy, 0, 0, copy.length);
-    }
-
-    static void consume(ByteBuffer buffer) {
-        ((Buffer) buffer).position(buffer.limit());
-    }
-
-    static void putAtPosition(ByteBuffer dst, byte[] src, int off, int len) {
-        dst.duplicate().put(src, off, len);
-    }
-
-    static void checkRange(byte[] src, int off, int len) {
-        if (off < 0 || len < 0 || off > src.length - len) {
-            throw new IndexOutOfBoundsException(
-                    "range [" + off + ", " + off + " + " + len + ") out of bounds for length " + src.length);
-        }
     }
 
     /** Requires the destination to hold exactly the codec's {@code size} bytes. */
