@@ -1,5 +1,6 @@
 package io.wpack.encoders.pattern;
 
+import io.wpack.encoders.huffman.Sections;
 import io.wpack.encoders.huffman.InputCursor;
 import io.wpack.formats.WpkFormatException;
 
@@ -20,16 +21,16 @@ final class BlockDictDecoder {
             throw new WpkFormatException(lengthAt, "blockdict stream of " + stated + " bytes, expected " + n);
         }
         int columns = in.readVarint(Math.max(1, n), "columns");
-        PatternStreams.verify(columns >= 1, in, "blockdict layout of 0 columns");
+        Sections.verify(columns >= 1, in, "blockdict layout of 0 columns");
         int count = in.readVarint(maxEntries, "dictionary entries");
-        byte[] entries = PatternStreams.readBytes(PatternStreams.sized(in, "dictionary"), count * block);
+        byte[] entries = Sections.readBytes(Sections.sized(in, "dictionary"), count * block);
 
         int blocks = n / block;
-        InputCursor indexSection = PatternStreams.sized(in, "index section");
+        InputCursor indexSection = Sections.sized(in, "index section");
         char[] symbols = new char[blocks];
         int escapes = 0;
         if (count + 1 <= 256) {
-            byte[] narrow = PatternStreams.readBytes(indexSection, blocks);
+            byte[] narrow = Sections.readBytes(indexSection, blocks);
             for (int b = 0; b < blocks; b++) {
                 int s = narrow[b] & 0xFF;
                 if (s > count) {
@@ -49,7 +50,7 @@ final class BlockDictDecoder {
             }
         }
         int tail = n - blocks * block;
-        byte[] literals = PatternStreams.readBytes(in, escapes * block + tail);
+        byte[] literals = Sections.readBytes(in, escapes * block + tail);
 
         byte[] logical = columns == 1 ? out : new byte[n];
         int base = columns == 1 ? outStart : 0;

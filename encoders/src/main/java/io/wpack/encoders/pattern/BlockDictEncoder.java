@@ -1,5 +1,6 @@
 package io.wpack.encoders.pattern;
 
+import io.wpack.encoders.huffman.Sections;
 import io.wpack.encoders.huffman.BitWriter;
 
 /**
@@ -86,10 +87,10 @@ final class BlockDictEncoder {
                 indexCounts[d] = blocks - covered;
                 long size = PatternStreams.varintSize(p.n) + PatternStreams.varintSize(p.columns)
                         + PatternStreams.varintSize(d)
-                        + (d == 0 ? 2 : PatternStreams.sectionBytes(dictHist, 256, PatternStreams.BYTE_CODE_LIMIT))
+                        + (d == 0 ? 2 : PatternStreams.sectionBytes(dictHist, 256, Sections.BYTE_CODE_LIMIT))
                         + PatternStreams.sectionBytes(indexCounts, d + 1,
-                                d + 1 <= 256 ? PatternStreams.BYTE_CODE_LIMIT : PatternStreams.WIDE_CODE_LIMIT)
-                        + PatternStreams.sectionBytes(literalHist, 256, PatternStreams.BYTE_CODE_LIMIT);
+                                d + 1 <= 256 ? Sections.BYTE_CODE_LIMIT : Sections.WIDE_CODE_LIMIT)
+                        + PatternStreams.sectionBytes(literalHist, 256, Sections.BYTE_CODE_LIMIT);
                 if (size < bestSize) {
                     bestSize = size;
                     bestCount = d;
@@ -154,17 +155,17 @@ final class BlockDictEncoder {
         out.writeVarint(p.n);
         out.writeVarint(p.columns);
         out.writeVarint(p.count);
-        PatternStreams.writeSizedBytes(p.entries, p.entries.length, out);
+        Sections.writeSizedBytes(p.entries, p.entries.length, out);
         if (p.count + 1 <= 256) {
             byte[] narrow = new byte[blocks];
             for (int b = 0; b < blocks; b++) {
                 narrow[b] = (byte) symbols[b];
             }
-            PatternStreams.writeSizedBytes(narrow, blocks, out);
+            Sections.writeSizedBytes(narrow, blocks, out);
         } else {
             PatternStreams.writeSizedWide(symbols, blocks, p.count + 1, out);
         }
-        PatternStreams.writeBytes(literals, literalCount, out);
+        Sections.writeBytes(literals, literalCount, out);
         return out.toByteArray();
     }
 }

@@ -1,5 +1,6 @@
 package io.wpack.encoders.pattern;
 
+import io.wpack.encoders.huffman.Sections;
 import io.wpack.encoders.huffman.InputCursor;
 import io.wpack.formats.WpkFormatException;
 
@@ -23,25 +24,25 @@ final class MaskValuesDecoder {
         }
         int zero = in.readByte("zero byte");
         int flags = in.readByte("flags");
-        PatternStreams.verify(flags == MaskValuesEncoder.WHOLE || flags == MaskValuesEncoder.SPLIT
+        Sections.verify(flags == MaskValuesEncoder.WHOLE || flags == MaskValuesEncoder.SPLIT
                 || flags == MaskValuesEncoder.BUCKETED, in, "maskvalues flags " + flags + " are not 0, 1 or 3");
         boolean split = flags != MaskValuesEncoder.WHOLE;
         boolean bucketed = flags == MaskValuesEncoder.BUCKETED;
         int columns = in.readVarint(Math.max(1, n), "columns");
-        PatternStreams.verify(columns >= 1, in, "maskvalues layout of 0 columns");
+        Sections.verify(columns >= 1, in, "maskvalues layout of 0 columns");
         int segment = in.readVarint(Math.max(1, n), "segment length");
-        PatternStreams.verify(segment >= 1, in, "maskvalues segments of length 0");
+        Sections.verify(segment >= 1, in, "maskvalues segments of length 0");
         int classes = in.readByte("class count");
-        PatternStreams.verify(classes >= 1 && classes <= MaskValuesEncoder.MAX_CLASSES, in,
+        Sections.verify(classes >= 1 && classes <= MaskValuesEncoder.MAX_CLASSES, in,
                 "maskvalues class count " + classes + " is not in [1, " + MaskValuesEncoder.MAX_CLASSES + "]");
 
         int segCount = n == 0 ? 0 : (n - 1) / segment + 1;
         byte[] classOf = null;
         if (classes > 1) {
-            InputCursor section = PatternStreams.sized(in, "class map");
-            classOf = PatternStreams.readBytes(section, segCount);
+            InputCursor section = Sections.sized(in, "class map");
+            classOf = Sections.readBytes(section, segCount);
             for (byte c : classOf) {
-                PatternStreams.verify((c & 0xFF) < classes, section, "segment class " + (c & 0xFF) + " of " + classes);
+                Sections.verify((c & 0xFF) < classes, section, "segment class " + (c & 0xFF) + " of " + classes);
             }
         }
         int perFullSegment = (segment - 1) / block + 1;
@@ -55,14 +56,14 @@ final class MaskValuesDecoder {
         byte[][] masks = new byte[classes][];
         int[] valuesOf = new int[classes];
         for (int c = 0; c < classes; c++) {
-            InputCursor section = PatternStreams.sized(in, "mask section " + c);
+            InputCursor section = Sections.sized(in, "mask section " + c);
             if (wide) {
                 masks[c] = PatternStreams.readWide(section, 1 << block, blocksOf[c]);
                 for (int i = 0; i < blocksOf[c]; i++) {
                     valuesOf[c] += Integer.bitCount((masks[c][2 * i] & 0xFF) | (masks[c][2 * i + 1] & 0xFF) << 8);
                 }
             } else {
-                masks[c] = PatternStreams.readBytes(section, blocksOf[c]);
+                masks[c] = Sections.readBytes(section, blocksOf[c]);
                 for (int i = 0; i < blocksOf[c]; i++) {
                     valuesOf[c] += Integer.bitCount(masks[c][i] & 0xFF);
                 }
@@ -72,8 +73,8 @@ final class MaskValuesDecoder {
         long rawBits = 0;
         int symbolLimit = bucketed ? MaskValuesEncoder.BUCKETS : split ? 128 : 256;
         for (int c = 0; c < classes; c++) {
-            InputCursor section = PatternStreams.sized(in, "value section " + c);
-            values[c] = PatternStreams.readBytes(section, valuesOf[c]);
+            InputCursor section = Sections.sized(in, "value section " + c);
+            values[c] = Sections.readBytes(section, valuesOf[c]);
             for (byte x : values[c]) {
                 int symbol = x & 0xFF;
                 if (symbol >= symbolLimit || !split && symbol == zero) {
@@ -87,7 +88,7 @@ final class MaskValuesDecoder {
         }
         long rawAt = in.offset();
         long rawBytes = (rawBits + 7) / 8;
-        PatternStreams.verify(in.remaining() == rawBytes, in, "maskvalues raw bits take " + in.remaining()
+        Sections.verify(in.remaining() == rawBytes, in, "maskvalues raw bits take " + in.remaining()
                 + " bytes, expected " + rawBytes);
         byte[] raw = in.remaining() == 0 ? new byte[0] : null;
         if (raw == null) {
@@ -96,7 +97,7 @@ final class MaskValuesDecoder {
                 raw[i] = (byte) in.readByte("raw bits");
             }
             if ((rawBits & 7) != 0) {
-                PatternStreams.verify((raw[(int) rawBytes - 1] & 0xFF) >>> (rawBits & 7) == 0, in,
+                Sections.verify((raw[(int) rawBytes - 1] & 0xFF) >>> (rawBits & 7) == 0, in,
                         "raw bits are not zero-padded");
             }
         }

@@ -1,5 +1,6 @@
 package io.wpack.encoders.pattern;
 
+import io.wpack.encoders.huffman.Sections;
 import io.wpack.encoders.huffman.BitWriter;
 import io.wpack.encoders.huffman.CanonicalHuffmanEncoder;
 
@@ -563,7 +564,7 @@ final class MaskValuesEncoder {
         }
         long size = 0;
         for (int c = 0; c < g; c++) {
-            size += section(hist[c], alphabet, PatternStreams.BYTE_CODE_LIMIT, false);
+            size += section(hist[c], alphabet, Sections.BYTE_CODE_LIMIT, false);
         }
         return size;
     }
@@ -687,7 +688,7 @@ final class MaskValuesEncoder {
             for (int c : classOf) {
                 classHist[c]++;
             }
-            size += section(classHist, 256, PatternStreams.BYTE_CODE_LIMIT, exact);
+            size += section(classHist, 256, Sections.BYTE_CODE_LIMIT, exact);
         }
         return size + (a.rawBits + 7) / 8;
     }
@@ -702,7 +703,7 @@ final class MaskValuesEncoder {
                 h[symbols[i]]++;
             }
         }
-        int limit = a.block <= 8 ? PatternStreams.BYTE_CODE_LIMIT : PatternStreams.WIDE_CODE_LIMIT;
+        int limit = a.block <= 8 ? Sections.BYTE_CODE_LIMIT : Sections.WIDE_CODE_LIMIT;
         long size = 0;
         for (int c = 0; c < g; c++) {
             size += section(hist[c], alphabet, limit, exact);
@@ -736,7 +737,7 @@ final class MaskValuesEncoder {
                 h[a.maskIds[i]]++;
             }
         }
-        int limit = a.block <= 8 ? PatternStreams.BYTE_CODE_LIMIT : PatternStreams.WIDE_CODE_LIMIT;
+        int limit = a.block <= 8 ? Sections.BYTE_CODE_LIMIT : Sections.WIDE_CODE_LIMIT;
         int[] symbols = new int[ids];
         long[] counts = new long[ids];
         long size = 0;
@@ -767,7 +768,7 @@ final class MaskValuesEncoder {
         }
         long size = 0;
         for (int c = 0; c < g; c++) {
-            size += section(hist[c], valueAlphabet(a), PatternStreams.BYTE_CODE_LIMIT, exact);
+            size += section(hist[c], valueAlphabet(a), Sections.BYTE_CODE_LIMIT, exact);
         }
         return size;
     }
@@ -792,7 +793,7 @@ final class MaskValuesEncoder {
             for (int k = 0; k < a.segCount; k++) {
                 map[k] = (byte) a.classOf[k];
             }
-            PatternStreams.writeSizedBytes(map, map.length, out);
+            Sections.writeSizedBytes(map, map.length, out);
         }
         for (int c = 0; c < g; c++) {
             int count = 0;
@@ -805,7 +806,7 @@ final class MaskValuesEncoder {
                         }
                     }
                 }
-                PatternStreams.writeSizedBytes(symbols, count, out);
+                Sections.writeSizedBytes(symbols, count, out);
             } else {
                 char[] symbols = new char[blocksOf[c]];
                 for (int k = 0; k < a.segCount; k++) {
@@ -828,7 +829,7 @@ final class MaskValuesEncoder {
                     }
                 }
             }
-            PatternStreams.writeSizedBytes(symbols, count, out);
+            Sections.writeSizedBytes(symbols, count, out);
         }
         if (a.mode != WHOLE) {
             for (int i = 0; i < a.nonZero; i++) {

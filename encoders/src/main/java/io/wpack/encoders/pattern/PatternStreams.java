@@ -11,39 +11,21 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import static io.wpack.encoders.huffman.Sections.BYTE_CODE_LIMIT;
+import static io.wpack.encoders.huffman.Sections.BYTE_STREAM_LIMIT;
+import static io.wpack.encoders.huffman.Sections.WIDE_CODE_LIMIT;
+import static io.wpack.encoders.huffman.Sections.sized;
+
 /**
- * What the pattern codecs share: Huffman sections with a size prefix, the column-major layout,
- * and ByteBuffer plumbing. Byte sections (alphabets of at most 256) use codes of at most
- * {@value #BYTE_CODE_LIMIT} bits when written and accept {@value #BYTE_STREAM_LIMIT} when read,
- * as {@code huffman} does; wide sections (up to 2^16 symbols) use at most
- * {@value #WIDE_CODE_LIMIT}.
+ * What the pattern codecs share beyond {@link io.wpack.encoders.huffman.Sections}: wide sections
+ * with a size prefix, size estimates and the column-major layout.
  */
 final class PatternStreams {
-    static final int BYTE_CODE_LIMIT = 11;
-    static final int BYTE_STREAM_LIMIT = 12;
-    static final int WIDE_CODE_LIMIT = 16;
 
     private PatternStreams() {
     }
 
     // ---- writing
-
-    /** {@code size:varint} then a byte section of {@code symbols[0, n)}. */
-    static void writeSizedBytes(byte[] symbols, int n, BitWriter out) {
-        BitWriter section = new BitWriter(n / 2 + 64);
-        writeBytes(symbols, n, section);
-        out.writeVarint(section.sizeInBytes());
-        out.writeAll(section);
-    }
-
-    /** A byte section of {@code symbols[0, n)}, no size prefix. */
-    static void writeBytes(byte[] symbols, int n, BitWriter out) {
-        long[] counts = new long[256];
-        for (int i = 0; i < n; i++) {
-            counts[symbols[i] & 0xFF]++;
-        }
-        CanonicalHuffmanEncoder.fromCounts(counts, BYTE_CODE_LIMIT).writeSection(symbols, 0, n, out);
-    }
 
     /** {@code size:varint} then a wide section of {@code symbols[0, n)}, all below {@code alphabet}. */
     static void writeSizedWide(char[] symbols, int n, int alphabet, BitWriter out) {
@@ -115,30 +97,11 @@ final class PatternStreams {
 
     // ---- reading
 
-    /** Splits off a section announced by its {@code size:varint}. */
-    static InputCursor sized(InputCursor in, String what) throws WpkFormatException {
-        int size = in.readVarint(in.remaining(), what + " size");
-        return in.take(size, what);
-    }
-
-    /** Decodes a byte section of exactly {@code n} symbols occupying all of {@code section}. */
-    static byte[] readBytes(InputCursor section, int n) throws WpkFormatException {
-        byte[] out = new byte[n];
-        CanonicalHuffmanDecoder.decodeBytes(section, BYTE_STREAM_LIMIT, out, 0, n);
-        return out;
-    }
-
     /** Decodes a wide section of {@code n} symbols below {@code alphabet} as little-endian pairs. */
     static byte[] readWide(InputCursor section, int alphabet, int n) throws WpkFormatException {
         byte[] out = new byte[2 * n];
         CanonicalHuffmanDecoder.decodeShorts(section, alphabet, WIDE_CODE_LIMIT, out, 0, n);
         return out;
-    }
-
-    static void verify(boolean condition, InputCursor in, String message) throws WpkFormatException {
-        if (!condition) {
-            throw new WpkFormatException(in.offset(), message);
-        }
     }
 
     // ---- layout

@@ -1,5 +1,6 @@
 package io.wpack.encoders.sparse;
 
+import io.wpack.encoders.huffman.Sections;
 import io.wpack.encoders.Buffers;
 import io.wpack.encoders.huffman.BitWriter;
 import io.wpack.encoders.huffman.InputCursor;
@@ -90,7 +91,7 @@ public final class BcrCodec extends BlockGridCodec {
         BitWriter out = new BitWriter(valueCount + blocks / 2 + 64);
         SparseStreams.writeSizedSymbols(rowMasks, blocks, 1 << blockRows, out);
         SparseStreams.writeSizedSymbols(colMasks, kept, 1 << blockCols, out);
-        SparseStreams.writeBytes(values, valueCount, out);
+        Sections.writeBytes(values, valueCount, out);
         return out.toByteArray();
     }
 
@@ -173,7 +174,7 @@ public final class BcrCodec extends BlockGridCodec {
         for (int br = 0, b = 0; br < gridRows; br++) {
             int h = blockHeight(br);
             for (int bc = 0; bc < gridCols; bc++, b++) {
-                SparseStreams.verify(rowMasks[b] >>> h == 0, in, "block " + br + "," + bc + " keeps a row past the matrix");
+                Sections.verify(rowMasks[b] >>> h == 0, in, "block " + br + "," + bc + " keeps a row past the matrix");
                 kept += rowMasks[b] != 0 ? 1 : 0;
             }
         }
@@ -186,13 +187,13 @@ public final class BcrCodec extends BlockGridCodec {
                     continue;
                 }
                 int colMask = colMasks[c++];
-                SparseStreams.verify(colMask != 0 && colMask >>> blockWidth(bc) == 0, in, "block " + br + "," + bc
+                Sections.verify(colMask != 0 && colMask >>> blockWidth(bc) == 0, in, "block " + br + "," + bc
                         + " has column mask " + Integer.toBinaryString(colMask));
                 valueCount += Integer.bitCount(rowMasks[b]) * Integer.bitCount(colMask);
             }
         }
         // Kept elements lie inside their blocks: at most rows·cols values.
-        byte[] values = SparseStreams.readBytes(in, (int) valueCount);
+        byte[] values = Sections.readBytes(in, (int) valueCount);
         return new Parsed(rowMasks, colMasks, values);
     }
 

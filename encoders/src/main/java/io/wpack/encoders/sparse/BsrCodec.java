@@ -1,5 +1,6 @@
 package io.wpack.encoders.sparse;
 
+import io.wpack.encoders.huffman.Sections;
 import io.wpack.encoders.Buffers;
 import io.wpack.encoders.huffman.BitWriter;
 import io.wpack.encoders.huffman.InputCursor;
@@ -94,7 +95,7 @@ public final class BsrCodec extends BlockGridCodec {
         BitWriter out = new BitWriter(valueCount + stored / 2 + 64);
         SparseStreams.writeInts(counts, gridRows, out);
         SparseStreams.writeInts(gaps, stored, out);
-        SparseStreams.writeBytes(values, valueCount, out);
+        Sections.writeBytes(values, valueCount, out);
         return out.toByteArray();
     }
 
@@ -187,7 +188,7 @@ public final class BsrCodec extends BlockGridCodec {
         int maxCount = 0;
         for (int br = 0; br < gridRows; br++) {
             int count = counts.next();
-            SparseStreams.verify(count <= gridCols, in, "block row " + br + " has " + count + " blocks of " + gridCols);
+            Sections.verify(count <= gridCols, in, "block row " + br + " has " + count + " blocks of " + gridCols);
             stored += count;
             maxCount = Math.max(maxCount, count);
         }
@@ -200,7 +201,7 @@ public final class BsrCodec extends BlockGridCodec {
             int h = blockHeight(br);
             for (int j = counts.next(); j > 0; j--) {
                 bc += gaps.next() + 1L;
-                SparseStreams.verify(bc < gridCols, in, "block row " + br + " has a block column " + bc + " of "
+                Sections.verify(bc < gridCols, in, "block row " + br + " has a block column " + bc + " of "
                         + gridCols);
                 valueCount += (long) h * blockWidth((int) bc);
             }
@@ -208,7 +209,7 @@ public final class BsrCodec extends BlockGridCodec {
         counts.rewind();
         gaps.rewind();
         // Distinct blocks inside the matrix: at most rows·cols values.
-        byte[] values = SparseStreams.readBytes(in, (int) valueCount);
+        byte[] values = Sections.readBytes(in, (int) valueCount);
         return new Parsed(counts, gaps, values, maxCount);
     }
 

@@ -1,5 +1,6 @@
 package io.wpack.encoders.sparse;
 
+import io.wpack.encoders.huffman.Sections;
 import io.wpack.encoders.Buffers;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.huffman.BitWriter;
@@ -105,7 +106,7 @@ public final class CsrCodec implements ByteCodec {
         BitWriter out = new BitWriter(nnz + rows / 4 + 64);
         SparseStreams.writeInts(counts, rows, out);
         SparseStreams.writeInts(gaps, nnz, out);
-        SparseStreams.writeBytes(values, nnz, out);
+        Sections.writeBytes(values, nnz, out);
         return out.toByteArray();
     }
 
@@ -175,7 +176,7 @@ public final class CsrCodec implements ByteCodec {
         long nnz = 0;
         for (int r = 0; r < rows; r++) {
             int count = counts.next();
-            SparseStreams.verify(count <= cols, in, "row " + r + " has " + count + " non-zeros in " + cols + " columns");
+            Sections.verify(count <= cols, in, "row " + r + " has " + count + " non-zeros in " + cols + " columns");
             nnz += count;
         }
         counts.rewind();
@@ -186,12 +187,12 @@ public final class CsrCodec implements ByteCodec {
             for (int j = counts.next(); j > 0; j--) {
                 c += gaps.next() + 1L;
             }
-            SparseStreams.verify(c < cols, in, "row " + r + " has a column " + c + " of " + cols);
+            Sections.verify(c < cols, in, "row " + r + " has a column " + c + " of " + cols);
         }
         counts.rewind();
         gaps.rewind();
         long valuesAt = in.offset();
-        byte[] values = SparseStreams.readBytes(in, (int) nnz);
+        byte[] values = Sections.readBytes(in, (int) nnz);
         for (byte v : values) {
             if (v == 0) {
                 throw new WpkFormatException(valuesAt, "value section holds a zero");

@@ -1,5 +1,6 @@
 package io.wpack.encoders.sparse;
 
+import io.wpack.encoders.huffman.Sections;
 import io.wpack.encoders.Buffers;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.huffman.BitWriter;
@@ -130,7 +131,7 @@ public final class KernelPatternCodec implements ByteCodec {
         }
         out.alignToByte();
         SparseStreams.writeSizedSymbols(ids, kernels, library.length, out);
-        SparseStreams.writeBytes(values, valueCount, out);
+        Sections.writeBytes(values, valueCount, out);
         return out.toByteArray();
     }
 
@@ -253,7 +254,7 @@ public final class KernelPatternCodec implements ByteCodec {
 
     private Parsed parse(InputCursor in) throws WpkFormatException {
         int patterns = in.readVarint(Math.min(kernels, MAX_PATTERNS), "pattern count");
-        SparseStreams.verify(patterns >= 1, in, "empty pattern library");
+        Sections.verify(patterns >= 1, in, "empty pattern library");
         byte[] raw = SparseStreams.readRawBits(in, (long) patterns * area, "pattern library");
         long[] library = new long[patterns];
         long bitAt = 0;
@@ -264,7 +265,7 @@ public final class KernelPatternCodec implements ByteCodec {
                 mask |= (long) SparseStreams.bits(raw, bitAt, bits) << j;
                 bitAt += bits;
             }
-            SparseStreams.verify(p == 0 || Long.compareUnsigned(library[p - 1], mask) < 0, in,
+            Sections.verify(p == 0 || Long.compareUnsigned(library[p - 1], mask) < 0, in,
                     "pattern library is not strictly increasing at pattern " + p);
             library[p] = mask;
         }
@@ -274,7 +275,7 @@ public final class KernelPatternCodec implements ByteCodec {
             valueCount += Long.bitCount(library[id]);
         }
         // At most k·k values per kernel: at most kernels·k·k.
-        byte[] values = SparseStreams.readBytes(in, (int) valueCount);
+        byte[] values = Sections.readBytes(in, (int) valueCount);
         return new Parsed(library, ids, values);
     }
 

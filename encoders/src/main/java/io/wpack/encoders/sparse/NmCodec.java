@@ -1,5 +1,6 @@
 package io.wpack.encoders.sparse;
 
+import io.wpack.encoders.huffman.Sections;
 import io.wpack.encoders.Buffers;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.huffman.BitWriter;
@@ -171,7 +172,7 @@ public final class NmCodec implements ByteCodec {
         }
         BitWriter out = new BitWriter(valueCount + symbolCount / 2 + 64);
         SparseStreams.writeSizedSymbols(symbols, symbolCount, escape() + 1, out);
-        SparseStreams.writeBytes(values, valueCount, out);
+        Sections.writeBytes(values, valueCount, out);
         return out.toByteArray();
     }
 
@@ -270,14 +271,14 @@ public final class NmCodec implements ByteCodec {
                 if (symbol == escape) {
                     valueCount += length;
                 } else {
-                    SparseStreams.verify(maskOf[symbol] >>> length == 0, in, "group symbol " + symbol
+                    Sections.verify(maskOf[symbol] >>> length == 0, in, "group symbol " + symbol
                             + " keeps a position past the row's end");
                     valueCount += keep;
                 }
             }
         }
         // Each group stores at most its own elements: at most rows·cols values.
-        byte[] values = SparseStreams.readBytes(in, (int) valueCount);
+        byte[] values = Sections.readBytes(in, (int) valueCount);
         return new Parsed(symbols, values);
     }
 

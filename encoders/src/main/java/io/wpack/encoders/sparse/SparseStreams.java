@@ -8,11 +8,19 @@ import io.wpack.formats.WpkFormatException;
 
 import java.nio.ByteBuffer;
 
+import static io.wpack.encoders.huffman.Sections.BYTE_CODE_LIMIT;
+import static io.wpack.encoders.huffman.Sections.BYTE_STREAM_LIMIT;
+import static io.wpack.encoders.huffman.Sections.WIDE_CODE_LIMIT;
+import static io.wpack.encoders.huffman.Sections.writeSizedBytes;
+import static io.wpack.encoders.huffman.Sections.writeBytes;
+import static io.wpack.encoders.huffman.Sections.sized;
+import static io.wpack.encoders.huffman.Sections.readBytes;
+import static io.wpack.encoders.huffman.Sections.verify;
+
 /**
- * What the sparse codecs share: Huffman sections, bucketed integers and ByteBuffer plumbing.
- * Byte sections use codes of at most {@value #BYTE_CODE_LIMIT} bits when written and accept
- * {@value #BYTE_STREAM_LIMIT} when read, as {@code huffman} does; 16-bit sections use at most
- * {@value #WIDE_CODE_LIMIT}.
+ * What the sparse codecs share beyond {@link io.wpack.encoders.huffman.Sections} (code length
+ * limits, byte sections with a size prefix): sections over any alphabet, bucketed integers and
+ * shape checks.
  *
  * <p>Integers (row counts, column gaps) go through {@code ints(k)}: a sized byte section of k
  * bucket symbols, then the extra bits of each symbol in order, LSB-first, zero bits to a byte.
@@ -21,32 +29,12 @@ import java.nio.ByteBuffer;
  * octave), so any int is symbol 0..63 and small gaps cost only their Huffman code.
  */
 final class SparseStreams {
-    static final int BYTE_CODE_LIMIT = 11;
-    static final int BYTE_STREAM_LIMIT = 12;
-    static final int WIDE_CODE_LIMIT = 16;
     static final int INT_ALPHABET = 64;
 
     private SparseStreams() {
     }
 
     // ---- writing
-
-    /** {@code size:varint} then a byte section of {@code symbols[0, n)}. */
-    static void writeSizedBytes(byte[] symbols, int n, BitWriter out) {
-        BitWriter section = new BitWriter(n / 2 + 64);
-        writeBytes(symbols, n, section);
-        out.writeVarint(section.sizeInBytes());
-        out.writeAll(section);
-    }
-
-    /** A byte section of {@code symbols[0, n)}, no size prefix. */
-    static void writeBytes(byte[] symbols, int n, BitWriter out) {
-        long[] counts = new long[256];
-        for (int i = 0; i < n; i++) {
-            counts[symbols[i] & 0xFF]++;
-        }
-        CanonicalHuffmanEncoder.fromCounts(counts, BYTE_CODE_LIMIT).writeSection(symbols, 0, n, out);
-    }
 
     /**
      * {@code size:varint} then a section of {@code symbols[0, n)}, all below {@code alphabet}: a
@@ -92,19 +80,6 @@ final class SparseStreams {
     }
 
     // ---- reading
-
-    /** Splits off a section announced by its {@code size:varint}. */
-    static InputCursor sized(InputCursor in, String what) throws WpkFormatException {
-        int size = in.readVarint(in.remaining(), what + " size");
-        return in.take(size, what);
-    }
-
-    /** Decodes a byte section of exactly {@code n} symbols occupying all of {@code section}. */
-    static byte[] readBytes(InputCursor section, int n) throws WpkFormatException {
-        byte[] out = new byte[n];
-        CanonicalHuffmanDecoder.decodeBytes(section, BYTE_STREAM_LIMIT, out, 0, n);
-        return out;
-    }
 
     /** Decodes a sized section written by {@link #writeSizedSymbols}; every symbol is below {@code alphabet}. */
     static int[] readSizedSymbols(InputCursor in, int alphabet, int n, String what) throws WpkFormatException {
@@ -194,12 +169,6 @@ final class SparseStreams {
         void rewind() {
             next = 0;
             bitAt = 0;
-        }
-    }
-
-    static void verify(boolean condition, InputCursor in, String message) throws WpkFormatException {
-        if (!condition) {
-            throw new WpkFormatException(in.offset(), message);
         }
     }
 
