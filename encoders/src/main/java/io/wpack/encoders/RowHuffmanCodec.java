@@ -4,15 +4,12 @@ import io.wpack.encoders.huffman.BitWriter;
 import io.wpack.encoders.huffman.CanonicalHuffmanDecoder;
 import io.wpack.encoders.huffman.CanonicalHuffmanEncoder;
 import io.wpack.encoders.huffman.InputCursor;
+import io.wpack.encoders.sparse.SparseParams;
 import io.wpack.formats.WpkFormatException;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Order-0 Huffman over one-byte elements (int8/uint8 codes) in a row-major rows×cols view, with
@@ -66,10 +63,6 @@ public final class RowHuffmanCodec implements ByteCodec {
     private static final int MISSING_SYMBOL_BITS = HuffmanCodec.MAX_CODE_LENGTH + 2;
     private static final int STREAM_CODE_LIMIT = 12;
 
-    private static final String ROWS = "rows";
-    private static final String COLS = "cols";
-    private static final String WIDTH = "width";
-
     private final int rows;
     private final int cols;
     private final int size;
@@ -77,53 +70,22 @@ public final class RowHuffmanCodec implements ByteCodec {
 
     /** @throws IllegalArgumentException for a dimension below 1 or rows·cols over 2^31 - 1 */
     public RowHuffmanCodec(int rows, int cols) {
-        if (rows < 1 || cols < 1) {
-            throw new IllegalArgumentException(NAME + " shape " + rows + "x" + cols + ": dimensions are 1..2^31 - 1");
-        }
-        long product = (long) rows * cols;
-        if (product > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(NAME + " shape " + rows + "x" + cols + " has more than 2^31 - 1 elements");
-        }
+        SparseParams.checkRange(NAME, SparseParams.ROWS, rows, 1, Integer.MAX_VALUE);
+        SparseParams.checkRange(NAME, SparseParams.COLS, cols, 1, Integer.MAX_VALUE);
         this.rows = rows;
         this.cols = cols;
-        this.size = (int) product;
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put(ROWS, Integer.toString(rows));
-        p.put(COLS, Integer.toString(cols));
-        p.put(WIDTH, "1");
-        this.params = Collections.unmodifiableMap(p);
+        this.size = SparseParams.product(rows, cols);
+        this.params = SparseParams.ordered(SparseParams.ROWS, rows, SparseParams.COLS, cols, SparseParams.WIDTH, 1);
     }
 
     /** The codec a manifest stage's parameters describe: exactly {@code rows}, {@code cols}, {@code width} = 1. */
     public static RowHuffmanCodec fromParams(Map<String, String> params) throws WpkFormatException {
-        Set<String> expected = new HashSet<>(Arrays.asList(ROWS, COLS, WIDTH));
-        if (!params.keySet().equals(expected)) {
-            throw new WpkFormatException("codec '" + NAME + "' needs exactly the parameters [rows, cols, width], not "
-                    + params.keySet() + ": the package may need a newer wpack");
-        }
-        int rows = intParam(params, ROWS, Integer.MAX_VALUE);
-        int cols = intParam(params, COLS, Integer.MAX_VALUE);
-        intParam(params, WIDTH, 1);
-        if ((long) rows * cols > Integer.MAX_VALUE) {
-            throw new WpkFormatException("codec '" + NAME + "' has a shape " + rows + "x" + cols
-                    + " of more than 2^31 - 1 elements");
-        }
+        SparseParams.requireKeys(NAME, params, SparseParams.ROWS, SparseParams.COLS, SparseParams.WIDTH);
+        int rows = SparseParams.intParam(NAME, params, SparseParams.ROWS, 1, Integer.MAX_VALUE);
+        int cols = SparseParams.intParam(NAME, params, SparseParams.COLS, 1, Integer.MAX_VALUE);
+        SparseParams.intParam(NAME, params, SparseParams.WIDTH, 1, 1);
+        SparseParams.size(NAME, rows, cols);
         return new RowHuffmanCodec(rows, cols);
-    }
-
-    /** {@code key} as an integer in [1, max], written without sign or leading zeros. */
-    private static int intParam(Map<String, String> params, String key, int max) throws WpkFormatException {
-        String text = params.get(key);
-        int value;
-        try {
-            value = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new WpkFormatException("codec '" + NAME + "' has " + key + " '" + text + "', not an integer");
-        }
-        if (value < 1 || value > max || !Integer.toString(value).equals(text)) {
-            throw new WpkFormatException("codec '" + NAME + "' has " + key + " '" + text + "'; this wpack knows 1.." + max);
-        }
-        return value;
     }
 
     public int rows() {

@@ -9,22 +9,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Manifest stage parameters of the sparse codecs: all integers, written in a fixed order. Anything
+ * Manifest stage parameters of the shape-configured codecs (sparse storage, {@code huffman-rows}): all integers, written in a fixed order. Anything
  * unexpected when reading is "needs a newer wpack", an out-of-range value or a shape whose size
  * overflows an int is a corrupt stage.
  */
-final class SparseParams {
-    static final String ROWS = "rows";
-    static final String COLS = "cols";
-    static final String BLOCK_ROWS = "blockRows";
-    static final String BLOCK_COLS = "blockCols";
-    static final String WIDTH = "width";
+public final class SparseParams {
+    public static final String ROWS = "rows";
+    public static final String COLS = "cols";
+    public static final String BLOCK_ROWS = "blockRows";
+    public static final String BLOCK_COLS = "blockCols";
+    public static final String WIDTH = "width";
 
     private SparseParams() {
     }
 
     /** Requires exactly the keys {@code names}. */
-    static void requireKeys(String codec, Map<String, String> params, String... names) throws WpkFormatException {
+    public static void requireKeys(String codec, Map<String, String> params, String... names) throws WpkFormatException {
         Set<String> expected = new HashSet<>(Arrays.asList(names));
         if (!params.keySet().equals(expected)) {
             throw new WpkFormatException("codec '" + codec + "' needs exactly the parameters " + Arrays.toString(names)
@@ -33,7 +33,7 @@ final class SparseParams {
     }
 
     /** {@code key} as an integer in [min, max], written without sign or leading zeros. */
-    static int intParam(String codec, Map<String, String> params, String key, int min, int max)
+    public static int intParam(String codec, Map<String, String> params, String key, int min, int max)
             throws WpkFormatException {
         String text = params.get(key);
         int value;
@@ -50,7 +50,7 @@ final class SparseParams {
     }
 
     /** The product of {@code dims}, or WpkFormatException when it does not fit an int. */
-    static int size(String codec, int... dims) throws WpkFormatException {
+    public static int size(String codec, int... dims) throws WpkFormatException {
         try {
             return product(dims);
         } catch (IllegalArgumentException e) {
@@ -60,7 +60,7 @@ final class SparseParams {
     }
 
     /** The product of {@code dims}, or IllegalArgumentException when it does not fit an int. */
-    static int product(int... dims) {
+    public static int product(int... dims) {
         int size = 1;
         try {
             for (int d : dims) {
@@ -72,14 +72,14 @@ final class SparseParams {
         return size;
     }
 
-    static void checkRange(String codec, String key, int value, int min, int max) {
+    public static void checkRange(String codec, String key, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(codec + " " + key + " is " + min + ".." + max + ", not " + value);
         }
     }
 
     /** Parameters in the given order: name, value, name, value... */
-    static Map<String, String> ordered(Object... namesAndValues) {
+    public static Map<String, String> ordered(Object... namesAndValues) {
         Map<String, String> p = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             p.put((String) namesAndValues[i], String.valueOf(namesAndValues[i + 1]));
