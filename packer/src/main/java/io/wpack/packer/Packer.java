@@ -60,7 +60,7 @@ public final class Packer {
     private List<ByteCodec> candidatesFor(io.wpack.formats.proto.DType storedDtype) {
         List<ByteCodec> out = new ArrayList<>();
         for (ByteCodec c : Codecs.candidatesFor(storedDtype)) {
-            if (options.codecs().isEmpty() || options.codecs().contains(c.name())) {
+            if (allows(c.name())) {
                 out.add(c);
             }
         }
@@ -238,14 +238,7 @@ public final class Packer {
                 if (chosen == null) {
                     // The first chunk picks the tensor's codec; most tensors are a single chunk.
                     List<ByteCodec> candidates = new ArrayList<>(candidatesFor(t.storedDtype()));
-                    ByteCodec packed = bitPacking(t, buf, n);
-                    if (packed != null) {
-                        candidates.add(packed);
-                    }
-                    ByteCodec modelled = modelHuffman(t, buf, n);
-                    if (modelled != null) {
-                        candidates.add(modelled);
-                    }
+                    candidates.addAll(dataConfigured(t, buf, n));
                     PatternChoice pattern = n == size ? patternChoice(t, buf, n, candidates) : null;
                     chosen = choose(candidates, buf, n, elemSize, candidateSizes);
                     long chosenSize = candidateSizes.get(chosen.name());
@@ -318,8 +311,7 @@ public final class Packer {
      * or the caller did not allow the pattern codecs.
      */
     private PatternChoice patternChoice(ImportedTensor t, byte[] buf, int n, List<ByteCodec> candidates) {
-        boolean allowed = options.codecs().isEmpty() || options.codecs().contains(Codecs.MASKVALUES.name())
-                || options.codecs().contains(Codecs.BLOCKDICT.name());
+        boolean allowed = allows(Codecs.MASKVALUES.name()) || allows(Codecs.BLOCKDICT.name());
         long[] shape = t.shape();
         if (!allowed || (t.storedDtype() != DType.I8 && t.storedDtype() != DType.U8) || shape.length < 2 || n < 256) {
             return null;
@@ -346,28 +338,31 @@ public final class Packer {
     }
 
     /**
-     * Bit-packing at the narrowest width that holds every code of a one-byte payload (int4
-     * codes in 4 bits), when that is under 8 bits and the caller allows it; else null.
+     * The one-byte codecs configured from the data itself, when the caller allows them:
+     * bit-packing at the narrowest width that holds every code (int4 codes in 4 bits) when that
+     * is under 8 bits, and Huffman with a code rebuilt from a few fitted model parameters, for
+     * small tensors that pay as much for a stored table as for their codes.
      */
-    private ByteCodec bitPacking(ImportedTensor t, byte[] buf, int n) {
-        if (t.storedDtype() != DType.I8 && t.storedDtype() != DType.U8 || n == 0
-                || !(options.codecs().isEmpty() || options.codecs().contains(io.wpack.encoders.BitPackCodec.NAME))) {
-            return null;
+    private List<ByteCodec> dataConfigured(ImportedTensor t, byte[] buf, int n) {
+        List<ByteCodec> out = new ArrayList<>();
+        if (t.storedDtype() != DType.I8 && t.storedDtype() != DType.U8 || n == 0) {
+            return out;
         }
-        io.wpack.encoders.BitPackCodec c = io.wpack.encoders.BitPackCodec.choose(buf, 0, n, 1);
-        return c != null && c.width() < 8 ? c : null;
+        if (allows(io.wpack.encoders.BitPackCodec.NAME)) {
+            io.wpack.encoders.BitPackCodec c = io.wpack.encoders.BitPackCodec.choose(buf, 0, n, 1);
+            if (c != null && c.width() < 8) {
+                out.add(c);
+            }
+        }
+        if (allows(io.wpack.encoders.ModelHuffmanCodec.NAME)) {
+            out.add(io.wpack.encoders.ModelHuffmanCodec.choose(buf, 0, n));
+        }
+        return out;
     }
 
-    /**
-     * Huffman with a code rebuilt from a few fitted model parameters instead of a stored table,
-     * for one-byte payloads: small tensors pay as much for a table as for their codes.
-     */
-    private ByteCodec modelHuffman(ImportedTensor t, byte[] buf, int n) {
-        if (t.storedDtype() != DType.I8 && t.storedDtype() != DType.U8 || n == 0
-                || !(options.codecs().isEmpty() || options.codecs().contains(io.wpack.encoders.ModelHuffmanCodec.NAME))) {
-            return null;
-        }
-        return io.wpack.encoders.ModelHuffmanCodec.choose(buf, 0, n);
+    /** Whether the caller's codec list (empty: every codec) lets the packer use {@code codec}. */
+    private boolean allows(String codec) {
+        return options.codecs().isEmpty() || options.codecs().contains(codec);
     }
 
     /** How much larger than the smallest candidate a tensor's native sparse form may be and still be chosen. */
