@@ -15,6 +15,15 @@ public final class IntegerScales {
         return q.getHalfScales().isEmpty() ? q.getScalesCount() : q.getHalfScales().size() / 2;
     }
 
+    /** Scale {@code p}, without converting the others: readers that look one up per run of elements. */
+    public static float at(IntegerDequantization q, int p) {
+        if (q.getHalfScales().isEmpty()) {
+            return q.getScales(p);
+        }
+        com.google.protobuf.ByteString b = q.getHalfScales();
+        return FloatBits.halfToFloat((b.byteAt(2 * p) & 0xFF) | (b.byteAt(2 * p + 1) & 0xFF) << 8);
+    }
+
     /** The scales as floats; binary16 ones widen exactly. */
     public static float[] of(IntegerDequantization q) {
         if (q.getHalfScales().isEmpty()) {
@@ -24,10 +33,9 @@ public final class IntegerScales {
             }
             return out;
         }
-        com.google.protobuf.ByteString b = q.getHalfScales();
-        float[] out = new float[b.size() / 2];
+        float[] out = new float[q.getHalfScales().size() / 2];
         for (int i = 0; i < out.length; i++) {
-            out[i] = FloatBits.halfToFloat((b.byteAt(2 * i) & 0xFF) | (b.byteAt(2 * i + 1) & 0xFF) << 8);
+            out[i] = at(q, i);
         }
         return out;
     }

@@ -55,14 +55,14 @@ final class ElementConverter {
         ParameterIndex index = ParameterIndex.forInteger(q, t.shape());
         boolean signed = t.storedDtype() == DType.I8;
         boolean hasZero = q.getZeroPointsCount() > 0;
-        float[] scales = io.wpack.formats.IntegerScales.of(q);
         long e = first;
         // Runs of elements share a scale (a channel's inner block, a group): look it up once per run.
         while (in.hasRemaining()) {
             int p = (int) index.of(e);
             int run = (int) Math.min(in.remaining(), index.runFrom(e));
             int zp = hasZero ? q.getZeroPoints(p) : 0;
-            float scale = scales[p];
+            // One lookup per run, not a conversion of every scale per chunk: a tensor may have millions of groups.
+            float scale = io.wpack.formats.IntegerScales.at(q, p);
             for (int i = 0; i < run; i++) {
                 int code = signed ? in.get() : in.get() & 0xFF;
                 out.putFloat((float) (code - zp) * scale);
