@@ -3,6 +3,7 @@ package io.wpack.cli;
 import io.wpack.formats.DTypes;
 import io.wpack.formats.TensorEntry;
 import io.wpack.packer.PackReport;
+import io.wpack.packer.policy.FilterRemoval;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -35,15 +36,8 @@ final class Reports {
             Map<String, String> m = t.metadata();
             String quant = m.get("lossy.quant");
             String prune = m.get("lossy.prune");
-            if ((prune == null || prune.equals("none")) && m.containsKey("prune.filters_removed")) {
-                prune = m.get("prune.filters_removed"); // the filters left the tensor before it was quantized
-                quant = quant == null ? "none" : quant;
-            }
-            String scheme = quant == null ? "lossless"
-                    : (prune == null || prune.equals("none") ? quant : prune + "+" + quant);
-            if (m.containsKey("prune.original_shape")) {
-                scheme += ", cut from [" + m.get("prune.original_shape") + "]";
-            }
+            String scheme = FilterRemoval.describe(quant == null ? "lossless"
+                    : (prune == null || prune.equals("none") ? quant : prune + "+" + quant), m);
             return new Row(t.name(), DTypes.displayName(t.dtype()), DTypes.displayName(t.storedDtype()), t.shape(),
                     t.elementCount(), t.logicalBytes(), t.encodedBytes(),
                     t.sameAs() != null ? "same as " + t.sameAs().name() : t.encodingName(), Map.of(), scheme,

@@ -113,13 +113,7 @@ public final class Packer {
                 PackReport.TensorReport report = packTensor(lossy == null ? t : lossy.tensor(), writer, manifest,
                         inputBytes, lossy, payloads);
                 if (t != original) {
-                    String scheme = report.scheme();
-                    String filters = t.metadata().get("prune.filters_removed");
-                    if (filters != null) {
-                        scheme = filters + (lossy == null ? "" : "+" + scheme);
-                    }
-                    report = report.withScheme(scheme + ", cut from ["
-                            + t.metadata().get("prune.original_shape") + "]");
+                    report = report.withScheme(FilterRemoval.describe(report.scheme(), t.metadata()));
                 }
                 reports.add(report);
                 if (lossy != null && lossy.removedFilters() != null && lossy.removedFilters().length > 0) {

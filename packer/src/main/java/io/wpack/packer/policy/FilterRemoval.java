@@ -177,6 +177,20 @@ public final class FilterRemoval {
         return null;
     }
 
+    /**
+     * A tensor's scheme as reports show it, given the scheme of its remaining lossy stage
+     * ("lossless" when none) and its metadata: the removed filters' pruning first, then the
+     * stage, then the shape it was cut from.
+     */
+    public static String describe(String scheme, Map<String, String> metadata) {
+        String filters = metadata.get("prune.filters_removed");
+        if (filters != null) {
+            scheme = filters + ("lossless".equals(scheme) ? "" : "+" + scheme);
+        }
+        String original = metadata.get("prune.original_shape");
+        return original == null ? scheme : scheme + ", cut from [" + original + "]";
+    }
+
     /** True when the tensor is a filter-pruned weight whose filters this plan removes. */
     public boolean removesFiltersOf(String name) {
         for (Removed r : removed) {
