@@ -206,16 +206,6 @@ public final class Packer {
         }
         t.metadata().forEach((k, v) -> tb.addMetadata(KeyValue.newBuilder().setKey(k).setValue(v)));
 
-        if (size >= MIN_SHARED_BYTES) {
-            String first = payloads.putIfAbsent(DTypes.displayName(t.storedDtype()) + ":" + digest(t), t.name());
-            if (first != null) {
-                // Models repeat weights (a subgraph per sample rate, tied embeddings): store them once.
-                tb.setSameAs(first);
-                manifest.addTensors(tb);
-                return report(t, inputBytes, 0, "same as " + first, Map.of(), lossy);
-            }
-        }
-
         // Chunks hold whole elements so that each converts on its own.
         int chunkBytes = options.chunkBytes() / elemSize * elemSize;
         byte[] buf = new byte[(int) Math.min(chunkBytes, size)];
@@ -224,9 +214,31 @@ public final class Packer {
         long stored = 0;
         try (InputStream in = t.data().open()) {
             long left = size;
+            boolean buffered = false;
+            if (size >= MIN_SHARED_BYTES) {
+                String digest;
+                if (size <= buf.length) {
+                    // One chunk: hash the bytes the encoder reads next rather than reading the source twice.
+                    readFully(in, buf, (int) size, t.name());
+                    buffered = true;
+                    digest = digest(buf, (int) size);
+                } else {
+                    digest = digest(t); // the whole payload is known before its first chunk is written
+                }
+                String first = payloads.putIfAbsent(DTypes.displayName(t.storedDtype()) + ":" + digest, t.name());
+                if (first != null) {
+                    // Models repeat weights (a subgraph per sample rate, tied embeddings): store them once.
+                    tb.setSameAs(first);
+                    manifest.addTensors(tb);
+                    return report(t, inputBytes, 0, "same as " + first, Map.of(), lossy);
+                }
+            }
             while (left > 0) {
                 int n = (int) Math.min(buf.length, left);
-                readFully(in, buf, n, t.name());
+                if (!buffered) {
+                    readFully(in, buf, n, t.name());
+                }
+                buffered = false;
                 byte[] encoded;
                 byte[] ready = null;
                 if (chosen == null) {
@@ -420,13 +432,22 @@ public final class Packer {
         return best;
     }
 
-    private static String digest(ImportedTensor t) throws IOException {
-        java.security.MessageDigest sha;
+    private static String digest(byte[] buf, int n) {
+        java.security.MessageDigest sha = sha256();
+        sha.update(buf, 0, n);
+        return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static java.security.MessageDigest sha256() {
         try {
-            sha = java.security.MessageDigest.getInstance("SHA-256");
+            return java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
+    }
+
+    private static String digest(ImportedTensor t) throws IOException {
+        java.security.MessageDigest sha = sha256();
         byte[] buf = new byte[1 << 16];
         try (InputStream in = t.data().open()) {
             int k;
