@@ -1,7 +1,9 @@
 package io.wpack.packer;
 
+import io.wpack.encoders.BitPackCodec;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.Codecs;
+import io.wpack.encoders.ModelHuffmanCodec;
 import io.wpack.formats.DTypes;
 import io.wpack.formats.PackageWriter;
 import io.wpack.formats.Verify;
@@ -354,14 +356,14 @@ public final class Packer {
         if (t.storedDtype() != DType.I8 && t.storedDtype() != DType.U8 || n == 0) {
             return out;
         }
-        if (allows(io.wpack.encoders.BitPackCodec.NAME)) {
-            io.wpack.encoders.BitPackCodec c = io.wpack.encoders.BitPackCodec.choose(buf, 0, n, 1);
+        if (allows(BitPackCodec.NAME)) {
+            BitPackCodec c = BitPackCodec.choose(buf, 0, n, 1);
             if (c != null && c.width() < 8) {
                 out.add(c);
             }
         }
-        if (allows(io.wpack.encoders.ModelHuffmanCodec.NAME)) {
-            out.add(io.wpack.encoders.ModelHuffmanCodec.choose(buf, 0, n));
+        if (allows(ModelHuffmanCodec.NAME)) {
+            out.add(ModelHuffmanCodec.choose(buf, 0, n));
         }
         return out;
     }
