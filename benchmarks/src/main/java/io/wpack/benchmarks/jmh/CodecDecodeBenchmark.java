@@ -3,6 +3,7 @@ package io.wpack.benchmarks.jmh;
 import io.wpack.encoders.BitPackCodec;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.Codecs;
+import io.wpack.encoders.pattern.MaskValuesCodec;
 import io.wpack.formats.WpkFormatException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The data ({@link BenchmarkWeights#codecData}): {@code f32}, float32 corpus weights;
  * {@code int8}, int8 per-channel codes of three corpus models; {@code int8-mag80}, the same
  * after 80% magnitude pruning. Every codec runs on every data kind, including the two pairings
- * the packer never tries (huffman-nz on f32, floatplanes on int8). The blockdict and maskvalues
- * pattern codecs are not here: {@code Codecs.create} does not know them yet.
+ * the packer never tries (huffman-nz on f32, floatplanes on int8). {@code maskvalues} runs in its
+ * default configuration (blocks of 8 in the chunk's own order, one segment); the miner's per-tensor
+ * layouts need a tensor's shape, which a chunk of several tensors does not have.
  *
  * <p>For {@code zstd -d} on the same bytes, as a process on the same machine, run
  * {@link ZstdDecodeReference}; setup prints the data's CRC32, which that tool prints too.
@@ -52,7 +54,7 @@ public class CodecDecodeBenchmark {
      * narrowest one-byte configuration for the data (width 8 when nothing narrower holds it).
      */
     @Param({"raw", "lz4", "deflate", "xz", "huffman", "huffman-nz", "huffman-model", "zeroruns", "bitpack",
-            "floatplanes"})
+            "floatplanes", "maskvalues"})
     public String codec;
 
     @Param({"f32", "int8", "int8-mag80"})
@@ -72,7 +74,7 @@ public class CodecDecodeBenchmark {
         byte[] weights = BenchmarkWeights.codecData(data, chunkBytes, source);
         c = codec.equals(BitPackCodec.NAME) ? bitpackFor(weights)
                 : codec.equals(io.wpack.encoders.ModelHuffmanCodec.NAME)
-                ? io.wpack.encoders.ModelHuffmanCodec.choose(weights, 0, weights.length) : Codecs.byName(codec);
+                ? io.wpack.encoders.ModelHuffmanCodec.choose(weights, 0, weights.length) : codec.equals(MaskValuesCodec.NAME) ? Codecs.MASKVALUES : Codecs.byName(codec);
         encoded = c.encode(weights, 0, weights.length);
         decoded = ByteBuffer.allocate(weights.length);
         c.decode(ByteBuffer.wrap(encoded), decoded);

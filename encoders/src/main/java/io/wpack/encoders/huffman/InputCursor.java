@@ -47,6 +47,15 @@ public final class InputCursor {
         return in[pos++] & 0xFF;
     }
 
+    /** Copies the next {@code length} bytes into {@code dst} from {@code dstOff}. */
+    public void readFully(byte[] dst, int dstOff, int length, String what) throws WpkFormatException {
+        if (length < 0 || length > end - pos) {
+            throw new WpkFormatException(offset(), "stream ends before " + what);
+        }
+        System.arraycopy(in, pos, dst, dstOff, length);
+        pos += length;
+    }
+
     /** An unsigned LEB128 varint of at most five bytes whose value is at most {@code max}. */
     public int readVarint(int max, String what) throws WpkFormatException {
         long start = offset();
