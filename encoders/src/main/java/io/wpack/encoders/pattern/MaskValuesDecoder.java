@@ -141,8 +141,9 @@ final class MaskValuesDecoder {
         long rawBytes = (rawBits + 7) / 8;
         Sections.verify(in.remaining() == rawBytes, in, "maskvalues raw bits take " + in.remaining()
                 + " bytes, expected " + rawBytes);
-        // Eight bytes of slack for the 64-bit refill.
-        byte[] raw = new byte[(int) rawBytes + 8];
+        // Slack for the 64-bit refill: with up to 15 unread bits left it may start one byte past
+        // the last, and it reads 8.
+        byte[] raw = new byte[(int) rawBytes + 16];
         in.readFully(raw, 0, (int) rawBytes, "raw bits");
         if ((rawBits & 7) != 0) {
             Sections.verify((raw[(int) rawBytes - 1] & 0xFF) >>> (rawBits & 7) == 0, in,
@@ -244,7 +245,7 @@ final class MaskValuesDecoder {
                     Arrays.fill(logical, i, i + len, z);
                 }
                 // Set bits only: the zeros are already written. A value takes at most 6 raw bits, so
-                // refilling below 8 suffices; the refill reads no further than rawBytes + 8.
+                // refilling below 8 suffices.
                 for (int rest = m; rest != 0; rest &= rest - 1) {
                     if (bitCount < 8) {
                         bitBuf |= rawWords.getLong(rawPos) << bitCount;

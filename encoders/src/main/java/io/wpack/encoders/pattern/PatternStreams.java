@@ -6,8 +6,6 @@ import io.wpack.encoders.huffman.CanonicalHuffmanEncoder;
 import io.wpack.encoders.huffman.InputCursor;
 import io.wpack.formats.WpkFormatException;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -117,6 +115,10 @@ final class PatternStreams {
         int rows8 = rows & ~7;
         int columns8 = columns & ~7;
         long[] w = new long[8];
+        // ByteBuffer rather than a VarHandle view: the decoders use this class, and Android has
+        // byte-array VarHandles only from API 33.
+        ByteBuffer in = ByteBuffer.wrap(src).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.wrap(logical).order(ByteOrder.LITTLE_ENDIAN);
         // Tiles of 64×64, each done as 8×8 byte transposes in registers: a destination column is
         // written 8 bytes at a time, and only 8 of its cache lines are live at once, which a
         // power-of-two row count would otherwise make collide in one cache set.
@@ -128,11 +130,11 @@ final class PatternStreams {
                     for (int r = r0; r < r1; r += 8) {
                         int from = off + r * columns + c;
                         for (int i = 0; i < 8; i++) {
-                            w[i] = (long) LONGS.get(src, from + i * columns);
+                            w[i] = in.getLong(from + i * columns);
                         }
                         transpose8x8(w);
                         for (int j = 0; j < 8; j++) {
-                            LONGS.set(logical, (c + j) * rows + r, w[j]);
+                            out.putLong((c + j) * rows + r, w[j]);
                         }
                     }
                 }
@@ -149,8 +151,6 @@ final class PatternStreams {
         System.arraycopy(src, off + done, logical, done, n - done);
         return logical;
     }
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Transposes the 8×8 bytes of {@code w} (byte j of w[i] is element (i, j)) by swapping 1-, 2- then 4-byte blocks. */
     static void transpose8x8(long[] w) {
@@ -173,19 +173,36 @@ final class PatternStreams {
         }
     }
 
-    /** The inverse of {@link #toLogical}: writes {@code dst[dstOff, dstOff + n)}. */
+    /** The inverse of {@link #toLogical}: writes {@code dst[dstOff, dstOff + n)}, by the same 8×8 tiles. */
     static void fromLogical(byte[] logical, int n, int columns, byte[] dst, int dstOff) {
         int rows = n / columns;
-        for (int r0 = 0; r0 < rows; r0 += 64) {
-            int r1 = Math.min(rows, r0 + 64);
-            for (int c0 = 0; c0 < columns; c0 += 64) {
-                int c1 = Math.min(columns, c0 + 64);
-                for (int r = r0; r < r1; r++) {
-                    int to = dstOff + r * columns;
-                    for (int c = c0; c < c1; c++) {
-                        dst[to + c] = logical[c * rows + r];
+        int rows8 = rows & ~7;
+        int columns8 = columns & ~7;
+        long[] w = new long[8];
+        ByteBuffer in = ByteBuffer.wrap(logical).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.wrap(dst).order(ByteOrder.LITTLE_ENDIAN);
+        for (int r0 = 0; r0 < rows8; r0 += 64) {
+            int r1 = Math.min(rows8, r0 + 64);
+            for (int c0 = 0; c0 < columns8; c0 += 64) {
+                int c1 = Math.min(columns8, c0 + 64);
+                for (int r = r0; r < r1; r += 8) {
+                    for (int c = c0; c < c1; c += 8) {
+                        for (int i = 0; i < 8; i++) {
+                            w[i] = in.getLong((c + i) * rows + r);
+                        }
+                        transpose8x8(w);
+                        int to = dstOff + r * columns + c;
+                        for (int j = 0; j < 8; j++) {
+                            out.putLong(to + j * columns, w[j]);
+                        }
                     }
                 }
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            int to = dstOff + r * columns;
+            for (int c = r < rows8 ? columns8 : 0; c < columns; c++) {
+                dst[to + c] = logical[c * rows + r];
             }
         }
         int done = rows * columns;
