@@ -82,7 +82,7 @@ public final class Codecs {
         }
         out.addAll(Arrays.asList(FloatPlanesCodec.NAME, MaskValuesCodec.NAME, BlockDictCodec.NAME, BitPackCodec.NAME,
                 RowHuffmanCodec.NAME, CsrCodec.NAME, BsrCodec.NAME, BcrCodec.NAME, NmCodec.NAME,
-                KernelPatternCodec.NAME, ModelHuffmanCodec.NAME));
+                KernelPatternCodec.NAME, ModelHuffmanCodec.NAME, ChannelContextCodec.NAME));
         return Collections.unmodifiableList(out);
     }
 
@@ -123,6 +123,9 @@ public final class Codecs {
         // Configured per tensor (BitPackCodec.choose), so no default for byName either.
         if (BitPackCodec.NAME.equals(name)) {
             return BitPackCodec.fromParams(params);
+        }
+        if (ChannelContextCodec.NAME.equals(name)) {
+            return ChannelContextCodec.fromParams(params);
         }
         // Fitted per tensor (ModelHuffmanCodec.choose): no default either.
         if (ModelHuffmanCodec.NAME.equals(name)) {
