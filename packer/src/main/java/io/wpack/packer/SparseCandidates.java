@@ -1,6 +1,7 @@
 package io.wpack.packer;
 
 import io.wpack.encoders.ByteCodec;
+import io.wpack.encoders.ChannelContextCodec;
 import io.wpack.encoders.RowHuffmanCodec;
 import io.wpack.encoders.sparse.BcrCodec;
 import io.wpack.encoders.sparse.BsrCodec;
@@ -15,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The shape-configured codecs worth trying for one tensor of int8/uint8 codes: Huffman tables
- * per block of rows, CSR for any tensor with enough zeros, and the sparse format a structured
+ * The shape-configured codecs worth trying for one tensor of int8/uint8 codes: channel-ac for
+ * small tensors, Huffman tables per block of rows, CSR for any tensor with enough zeros, and the sparse format a structured
  * pruning produces (BSR for blocks, BCR, N:M, kernel patterns) with the pruner's own block or
  * group size. A format only shows structure laid out along the stored order, so
  * each is tried on two 2-D views of the row-major payload: the first axis against the rest
@@ -39,6 +40,9 @@ final class SparseCandidates {
         if (bytes && shape.length == 1 && n >= ROW_TABLES_MIN) {
             // A slowly varying vector (anchors, per-tensor codes of a ramp) gets a table per run of rows.
             add(out, allowed, RowHuffmanCodec.NAME, () -> new RowHuffmanCodec(n, 1));
+        }
+        if (bytes && n > 0 && n <= ChannelContextCodec.MAX_CANDIDATE_BYTES) {
+            channelContext(out, allowed, t, buf, n);
         }
         if (!bytes || shape.length < 2 || n < 256) {
             return out;
@@ -102,6 +106,49 @@ final class SparseCandidates {
             add(out, allowed, KernelPatternCodec.NAME, () -> new KernelPatternCodec((int) (n / (k * k)), k));
         }
         return out;
+    }
+
+    /**
+     * channel-ac over the quantizer's channel axis (axis 0 when the tensor has none recorded),
+     * with the most frequent byte as the zero: small tensors only, as it decodes at tens of MB/s.
+     */
+    private static void channelContext(List<ByteCodec> out, List<String> allowed, ImportedTensor t, byte[] buf, int n) {
+        long[] shape = t.shape();
+        int axis = 0;
+        String recorded = t.metadata().get("lossy.channel_axis");
+        if (recorded != null) {
+            try {
+                axis = Integer.parseInt(recorded);
+            } catch (NumberFormatException e) {
+                axis = 0;
+            }
+        }
+        long channels = 1;
+        long inner = 1;
+        if (axis >= 0 && axis < shape.length) {
+            channels = shape[axis];
+            for (int k = axis + 1; k < shape.length; k++) {
+                inner *= shape[k];
+            }
+        }
+        if (channels <= 0 || inner <= 0 || n % (channels * inner) != 0) {
+            channels = 1;
+            inner = 1;
+        }
+        int[] counts = new int[256];
+        for (int i = 0; i < n; i++) {
+            counts[buf[i] & 0xFF]++;
+        }
+        int zero = 0;
+        for (int b = 1; b < 256; b++) {
+            if (counts[b] > counts[zero]) {
+                zero = b;
+            }
+        }
+        int c = (int) channels;
+        int i = (int) inner;
+        int z = zero;
+        add(out, allowed, ChannelContextCodec.NAME, () -> new ChannelContextCodec(c, i, z));
     }
 
     /** Whether {@code codec} is the storage form of the tensor's own pruning (kernel patterns for pattern pruning). */

@@ -2,6 +2,7 @@ package io.wpack.benchmarks.jmh;
 
 import io.wpack.encoders.BitPackCodec;
 import io.wpack.encoders.ByteCodec;
+import io.wpack.encoders.ChannelContextCodec;
 import io.wpack.encoders.Codecs;
 import io.wpack.encoders.pattern.MaskValuesCodec;
 import io.wpack.formats.WpkFormatException;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * after 80% magnitude pruning. Every codec runs on every data kind, including the two pairings
  * the packer never tries (huffman-nz on f32, floatplanes on int8). {@code maskvalues} runs in its
  * default configuration (blocks of 8 in the chunk's own order, one segment); the miner's per-tensor
- * layouts need a tensor's shape, which a chunk of several tensors does not have.
+ * layouts need a tensor's shape, which a chunk of several tensors does not have; for the same
+ * reason {@code channel-ac} runs as one channel.
  *
  * <p>For {@code zstd -d} on the same bytes, as a process on the same machine, run
  * {@link ZstdDecodeReference}; setup prints the data's CRC32, which that tool prints too.
@@ -54,7 +56,7 @@ public class CodecDecodeBenchmark {
      * narrowest one-byte configuration for the data (width 8 when nothing narrower holds it).
      */
     @Param({"raw", "lz4", "deflate", "xz", "huffman", "huffman-nz", "huffman-model", "zeroruns", "bitpack",
-            "floatplanes", "maskvalues"})
+            "floatplanes", "maskvalues", "channel-ac"})
     public String codec;
 
     @Param({"f32", "int8", "int8-mag80"})
@@ -74,7 +76,8 @@ public class CodecDecodeBenchmark {
         byte[] weights = BenchmarkWeights.codecData(data, chunkBytes, source);
         c = codec.equals(BitPackCodec.NAME) ? bitpackFor(weights)
                 : codec.equals(io.wpack.encoders.ModelHuffmanCodec.NAME)
-                ? io.wpack.encoders.ModelHuffmanCodec.choose(weights, 0, weights.length) : codec.equals(MaskValuesCodec.NAME) ? Codecs.MASKVALUES : Codecs.byName(codec);
+                ? io.wpack.encoders.ModelHuffmanCodec.choose(weights, 0, weights.length) : codec.equals(MaskValuesCodec.NAME) ? Codecs.MASKVALUES
+                : codec.equals(ChannelContextCodec.NAME) ? new ChannelContextCodec(1, 1, 0) : Codecs.byName(codec);
         encoded = c.encode(weights, 0, weights.length);
         decoded = ByteBuffer.allocate(weights.length);
         c.decode(ByteBuffer.wrap(encoded), decoded);
