@@ -41,7 +41,7 @@ final class SparseCandidates {
             // A slowly varying vector (anchors, per-tensor codes of a ramp) gets a table per run of rows.
             add(out, allowed, RowHuffmanCodec.NAME, () -> new RowHuffmanCodec(n, 1));
         }
-        if (bytes && n > 0 && n <= ChannelContextCodec.MAX_CANDIDATE_BYTES) {
+        if (bytes && n > 0 && (n <= ChannelContextCodec.MAX_CANDIDATE_BYTES || allowed.contains(ChannelContextCodec.NAME))) {
             channelContext(out, allowed, t, buf, n);
         }
         if (!bytes || shape.length < 2 || n < 256) {
@@ -110,7 +110,8 @@ final class SparseCandidates {
 
     /**
      * channel-ac over the quantizer's channel axis (axis 0 when the tensor has none recorded),
-     * with the most frequent byte as the zero: small tensors only, as it decodes at tens of MB/s.
+     * with the most frequent byte as the zero: small tensors only, as it decodes at tens of MB/s,
+     * unless the caller's codec list names it.
      */
     private static void channelContext(List<ByteCodec> out, List<String> allowed, ImportedTensor t, byte[] buf, int n) {
         long[] shape = t.shape();
