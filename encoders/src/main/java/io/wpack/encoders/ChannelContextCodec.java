@@ -28,10 +28,12 @@ import java.util.Map;
  *
  * <p>Model, per element, all probabilities starting afresh with each chunk:
  * <pre>
- * flag   = d != 0, in context (bucket, previous flag of the channel):
+ * flag   = d != 0, in context (bucket, previous flag of the channel, column):
  *          bucket = 8 + seen for the channel's first 4 elements (seen = 0..3), else
  *          min(7, floor(8 · nonzero / seen)); bucket b &lt; 8 starts at P(0) = (4096 − 512·b − 256) / 4096,
- *          the others at 3/4
+ *          the others at 3/4; column = 0, 1 or 2 as the share of earlier channels with a non-zero
+ *          at the same (o, i) is under 1/10, under 3/10, or more (2 in the first channel): an input
+ *          that matters little to one output channel tends to matter little to the others
  * sign   = d &lt; 0, a direct bit (probability 1/2)
  * v      = |d| − 1 (0..127), 7 bits from the most significant, each in the context of the bits
  *          above it (a binary tree); the first 2 levels (nodes 1..3) also in the context of
@@ -54,7 +56,7 @@ public final class ChannelContextCodec implements ByteCodec {
     /** The packer tries this codec on tensors of up to this many bytes. */
     public static final int MAX_CANDIDATE_BYTES = 64 << 10;
 
-    static final int FLAG_CONTEXTS = 24;
+    static final int FLAG_CONTEXTS = 12 * 2 * 3;
     /** 8 buckets × tree nodes 1..3 (at 4·bucket + node), then nodes 4..127 shared (at 32 + node). */
     static final int MAGNITUDE_CONTEXTS = 32 + 128;
 
@@ -129,7 +131,7 @@ public final class ChannelContextCodec implements ByteCodec {
         }
         RangeEncoder rc = new RangeEncoder(len / 2 + 16);
         rc.writeVarint(len);
-        Model model = new Model();
+        Model model = new Model((int) (outer * inner));
         for (int c = 0; c < channels; c++) {
             model.startChannel();
             for (long o = 0; o < outer; o++) {
@@ -182,7 +184,7 @@ public final class ChannelContextCodec implements ByteCodec {
             throw new WpkFormatException(0, NAME + " stream of " + stated + " bytes, expected " + n);
         }
         RangeDecoder rc = new RangeDecoder(in, cursor.position(), cursor.remaining());
-        Model model = new Model();
+        Model model = new Model((int) (outer * inner));
         for (int c = 0; c < channels; c++) {
             model.startChannel();
             for (long o = 0; o < outer; o++) {
@@ -219,23 +221,29 @@ public final class ChannelContextCodec implements ByteCodec {
     private static final class Model {
         final short[] flags = new short[FLAG_CONTEXTS];
         final short[] magnitudes = new short[MAGNITUDE_CONTEXTS];
+        /** Per position (o, i) of a channel: how many earlier channels had a non-zero there. */
+        private final int[] column;
+        private int channel = -1;
+        private int position;
         private int seen;
         private int nonZero;
         private int previous;
         private int smallestBucket;
         private int smallest;
 
-        Model() {
-            for (int b = 0; b < FLAG_CONTEXTS / 2; b++) {
+        Model(int positions) {
+            column = new int[positions];
+            for (int b = 0; b < 12; b++) {
                 // The bucket estimates the share of non-zeros, so it starts there.
                 short p = (short) (b < 8 ? RangeEncoder.ONE - 512 * b - 256 : RangeEncoder.ONE * 3 / 4);
-                flags[2 * b] = p;
-                flags[2 * b + 1] = p;
+                Arrays.fill(flags, 6 * b, 6 * b + 6, p);
             }
             Arrays.fill(magnitudes, (short) (RangeEncoder.ONE / 2));
         }
 
         void startChannel() {
+            channel++;
+            position = 0;
             seen = 0;
             nonZero = 0;
             previous = 0;
@@ -245,7 +253,10 @@ public final class ChannelContextCodec implements ByteCodec {
 
         int flagContext() {
             int bucket = seen < 4 ? 8 + seen : Math.min(7, (int) (8L * nonZero / seen));
-            return 2 * bucket + previous;
+            // Share of earlier channels with a non-zero here: under 10%, under 30%, or more (or none yet).
+            long here = 10L * column[position];
+            int col = channel == 0 ? 2 : here < channel ? 0 : here < 3L * channel ? 1 : 2;
+            return 6 * bucket + 3 * previous + col;
         }
 
         int magnitudeContext(int node) {
@@ -254,12 +265,14 @@ public final class ChannelContextCodec implements ByteCodec {
 
         void sawZero() {
             seen++;
+            position++;
             previous = 0;
         }
 
         void sawNonZero(int magnitude) {
             seen++;
             nonZero++;
+            column[position++]++;
             previous = 1;
             if (magnitude < smallest) {
                 smallest = magnitude;
