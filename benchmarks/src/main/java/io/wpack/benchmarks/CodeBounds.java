@@ -1,5 +1,7 @@
 package io.wpack.benchmarks;
 
+import io.wpack.encoders.ChannelContextCodec;
+import io.wpack.encoders.Codecs;
 import io.wpack.formats.DTypes;
 import io.wpack.formats.TensorEntry;
 import io.wpack.loader.ByteSinks;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +34,9 @@ import java.util.Map;
  * <li>H0 bound: Σ over the lossy tensors of n·H0 of the tensor's codes;
  * <li>huffman only: the lossy tensors' chunk bytes in a package packed with the codecs limited
  *     to {@link #HUFFMAN_ONLY};
- * <li>patterns: the same in the preset's own package (every codec, the pattern miner's included);
+ * <li>no channel-ac: the same in a package packed with every codec but {@code channel-ac}, the
+ *     adaptive range coder, so what the pattern codecs and the Huffman variants reach on their own;
+ * <li>wpack: the same in the preset's own package (every codec);
  * <li>xz and zstd: the codes back to back ({@code codes.bin}) through the same command lines as
  *     the size tables.
  * </ul>
@@ -44,7 +49,7 @@ final class CodeBounds {
     static final String SAME_AS = "same as ";
 
     /** Bytes of each coding of the lossy tensors' codes, and their H0 bound in bits. */
-    record Result(int tensors, long weights, double h0Bits, long huffmanBytes, long patternBytes,
+    record Result(int tensors, long weights, double h0Bits, long huffmanBytes, long noContextBytes, long patternBytes,
             Map<Competitor, Long> toolBytes) {
         double bitsPerWeight(double bytes) {
             return weights == 0 ? 0 : 8 * bytes / weights;
@@ -56,6 +61,7 @@ final class CodeBounds {
             m.put("lossy_weights", weights);
             m.put("h0_bound_bits_per_weight", h0Bits / Math.max(1, weights));
             m.put("huffman_only_bytes", huffmanBytes);
+            m.put("no_channel_ac_bytes", noContextBytes);
             m.put("patterns_bytes", patternBytes);
             for (Competitor c : TOOLS) {
                 m.put(c.id() + "_bytes", toolBytes.get(c));
@@ -89,13 +95,15 @@ final class CodeBounds {
         PackOptions huffmanOnly = preset.packOptions().withCodecs(HUFFMAN_ONLY);
         PackReport huffman = new Packer(huffmanOnly).pack(model.importModel(), dir.resolve(preset.id()
                 + "-huffman.wpk"), null);
-        Map<String, Long> huffmanBytes = new HashMap<>();
-        for (PackReport.TensorReport t : huffman.tensors()) {
-            huffmanBytes.put(t.name(), t.storedBytes());
-        }
+        Map<String, Long> huffmanBytes = storedBytes(huffman);
+        List<String> noContext = new ArrayList<>(Codecs.names());
+        noContext.remove(ChannelContextCodec.NAME);
+        Map<String, Long> noContextBytes = storedBytes(new Packer(preset.packOptions().withCodecs(noContext))
+                .pack(model.importModel(), dir.resolve(preset.id() + "-no-channel-ac.wpk"), null));
         long weights = 0;
         double h0 = 0;
         long huffmanTotal = 0;
+        long noContextTotal = 0;
         long patternTotal = 0;
         Path codes = dir.resolve("codes.bin");
         try (WpkPackage p = WpkPackage.open(pkg);
@@ -103,9 +111,10 @@ final class CodeBounds {
             for (Map.Entry<String, Long> e : patternBytes.entrySet()) {
                 TensorEntry t = p.tensor(e.getKey());
                 Long h = huffmanBytes.get(e.getKey());
-                if (h == null) {
+                Long nc = noContextBytes.get(e.getKey());
+                if (h == null || nc == null) {
                     throw new IOException(model.id() + ": tensor '" + e.getKey() + "' is missing from the"
-                            + " Huffman-only package");
+                            + " Huffman-only or the no-channel-ac package");
                 }
                 byte[] b = new byte[Math.toIntExact(WpkPackage.outputBytes(t, Representation.STORED))];
                 p.read(t, ByteSinks.of(b), Representation.STORED);
@@ -117,6 +126,7 @@ final class CodeBounds {
                 out.write(b);
                 weights += b.length;
                 huffmanTotal += h;
+                noContextTotal += nc;
                 patternTotal += e.getValue();
             }
         }
@@ -126,6 +136,14 @@ final class CodeBounds {
             processes.run(c.compressCommand(codes), compressed);
             tools.put(c, Files.size(compressed));
         }
-        return new Result(patternBytes.size(), weights, h0, huffmanTotal, patternTotal, tools);
+        return new Result(patternBytes.size(), weights, h0, huffmanTotal, noContextTotal, patternTotal, tools);
+    }
+
+    private static Map<String, Long> storedBytes(PackReport report) {
+        Map<String, Long> out = new HashMap<>();
+        for (PackReport.TensorReport t : report.tensors()) {
+            out.put(t.name(), t.storedBytes());
+        }
+        return out;
     }
 }
