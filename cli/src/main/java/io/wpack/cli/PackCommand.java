@@ -75,7 +75,7 @@ final class PackCommand extends BaseCommand {
     String chunkSize;
 
     @Option(names = "--codecs", paramLabel = "LIST", split = ",",
-            description = "Restrict the codecs tried per tensor (e.g. raw,deflate, or kpattern,raw to store pattern-pruned kernels as patterns); the smallest wins. Shape-configured ones (csr, bsr, bcr, nm, kpattern, huffman-rows, bitpack, channel-ac) are set up per tensor; channel-ac, an adaptive range coder that decodes at tens of MB/s, is tried on tensors up to 64 KiB unless listed here. Default: every codec suited to the tensor's dtype.")
+            description = "Restrict the codecs tried per tensor (e.g. raw,deflate, or kpattern,raw to store pattern-pruned kernels as patterns); the smallest wins. Shape-configured ones (csr, bsr, bcr, nm, kpattern, huffman-rows, bitpack, channel-ac) are set up per tensor; channel-ac, an adaptive range coder that decodes at tens of MB/s, is tried on tensors up to 4 KiB unless listed here. Default: every codec suited to the tensor's dtype.")
     List<String> codecs = List.of();
 
     @Option(names = "--quant", paramLabel = "SCHEME", description = "Quantize weights, e.g. int8:channel, int4:group32, kmeans:16, fp16.")

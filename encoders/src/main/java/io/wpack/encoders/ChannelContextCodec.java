@@ -54,7 +54,7 @@ public final class ChannelContextCodec implements ByteCodec {
     public static final String INNER = "inner";
     public static final String ZERO = "zero";
     /** The packer tries this codec on tensors of up to this many bytes. */
-    public static final int MAX_CANDIDATE_BYTES = 64 << 10;
+    public static final int MAX_CANDIDATE_BYTES = 4 << 10;
 
     static final int FLAG_CONTEXTS = 12 * 2 * 3;
     /** 8 buckets × tree nodes 1..3 (at 4·bucket + node), then nodes 4..127 shared (at 32 + node). */
