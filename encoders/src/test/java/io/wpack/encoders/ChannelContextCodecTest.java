@@ -107,7 +107,7 @@ class ChannelContextCodecTest extends AbstractByteCodecTest {
             ChannelContextCodec codec = new ChannelContextCodec(shape[1], shape[2], 0);
             byte[] encoded = codec.encode(codes, 0, codes.length);
             assertArrayEquals(codes, roundTrip(codec, codes));
-            double h0Bytes = PrunedCodes.orderZeroBits(codes) / 8;
+            double h0Bytes = ModelHuffmanTestData.entropyBytes(codes);
             int huffman = Codecs.HUFFMAN.encode(codes, 0, codes.length).length;
             int model = ModelHuffmanCodec.choose(codes, 0, codes.length).encode(codes, 0, codes.length).length;
             String sizes = String.format("%s: channel-ac %d, huffman %d, huffman-model %d, H0 %.1f bytes",

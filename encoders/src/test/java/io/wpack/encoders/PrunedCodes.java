@@ -60,19 +60,4 @@ final class PrunedCodes {
         }
         return codes;
     }
-
-    /** n·H0 of the bytes, in bits. */
-    static double orderZeroBits(byte[] data) {
-        long[] counts = new long[256];
-        for (byte b : data) {
-            counts[b & 0xFF]++;
-        }
-        double bits = 0;
-        for (long count : counts) {
-            if (count > 0) {
-                bits -= count * Math.log((double) count / data.length) / Math.log(2);
-            }
-        }
-        return bits;
-    }
 }
