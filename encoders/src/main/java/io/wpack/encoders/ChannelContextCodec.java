@@ -94,6 +94,38 @@ public final class ChannelContextCodec implements ByteCodec {
         return new ChannelContextCodec(c, i, z);
     }
 
+    /**
+     * The configuration for a tensor of {@code shape} whose codes are {@code codes[0, n)}: C the
+     * length of {@code channelAxis} and I the product of the later axes (one channel of one
+     * element when the axis is out of range or n is not a whole number of channels), and the
+     * most frequent byte as the zero.
+     */
+    public static ChannelContextCodec forTensor(long[] shape, int channelAxis, byte[] codes, int n) {
+        long channels = 1;
+        long inner = 1;
+        if (channelAxis >= 0 && channelAxis < shape.length) {
+            channels = shape[channelAxis];
+            for (int k = channelAxis + 1; k < shape.length; k++) {
+                inner *= shape[k];
+            }
+        }
+        if (channels <= 0 || inner <= 0 || channels > n || inner > n || n % (channels * inner) != 0) {
+            channels = 1;
+            inner = 1;
+        }
+        int[] counts = new int[256];
+        for (int i = 0; i < n; i++) {
+            counts[codes[i] & 0xFF]++;
+        }
+        int zero = 0;
+        for (int b = 1; b < 256; b++) {
+            if (counts[b] > counts[zero]) {
+                zero = b;
+            }
+        }
+        return new ChannelContextCodec((int) channels, (int) inner, zero);
+    }
+
     public int channels() {
         return channels;
     }

@@ -114,7 +114,6 @@ final class SparseCandidates {
      * unless the caller's codec list names it.
      */
     private static void channelContext(List<ByteCodec> out, List<String> allowed, ImportedTensor t, byte[] buf, int n) {
-        long[] shape = t.shape();
         int axis = 0;
         String recorded = t.metadata().get("lossy.channel_axis");
         if (recorded != null) {
@@ -124,32 +123,8 @@ final class SparseCandidates {
                 axis = 0;
             }
         }
-        long channels = 1;
-        long inner = 1;
-        if (axis >= 0 && axis < shape.length) {
-            channels = shape[axis];
-            for (int k = axis + 1; k < shape.length; k++) {
-                inner *= shape[k];
-            }
-        }
-        if (channels <= 0 || inner <= 0 || n % (channels * inner) != 0) {
-            channels = 1;
-            inner = 1;
-        }
-        int[] counts = new int[256];
-        for (int i = 0; i < n; i++) {
-            counts[buf[i] & 0xFF]++;
-        }
-        int zero = 0;
-        for (int b = 1; b < 256; b++) {
-            if (counts[b] > counts[zero]) {
-                zero = b;
-            }
-        }
-        int c = (int) channels;
-        int i = (int) inner;
-        int z = zero;
-        add(out, allowed, ChannelContextCodec.NAME, () -> new ChannelContextCodec(c, i, z));
+        int channelAxis = axis;
+        add(out, allowed, ChannelContextCodec.NAME, () -> ChannelContextCodec.forTensor(t.shape(), channelAxis, buf, n));
     }
 
     /** Whether {@code codec} is the storage form of the tensor's own pruning (kernel patterns for pattern pruning). */

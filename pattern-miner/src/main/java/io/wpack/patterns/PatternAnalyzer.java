@@ -1,7 +1,9 @@
 package io.wpack.patterns;
 
 import io.wpack.encoders.ByteCodec;
+import io.wpack.encoders.ChannelContextCodec;
 import io.wpack.encoders.Codecs;
+import io.wpack.encoders.ModelHuffmanCodec;
 import io.wpack.encoders.pattern.BlockDictCodec;
 import io.wpack.encoders.pattern.MaskValuesCodec;
 
@@ -32,6 +34,8 @@ public final class PatternAnalyzer {
      * the pair gains 0.2 to 1% over either alone.
      */
     static final int[] MASK_BLOCKS = {4, 8};
+    /** As the packer: channel-ac decodes at tens of MB/s, so it must save 3% to be picked. */
+    static final double SLOW_CODEC_GAIN = 0.97;
     /** Value blocks sampled by {@link #choose} before it plans a dictionary. */
     static final int DICTIONARY_SAMPLE_BLOCKS = 1 << 11;
 
@@ -42,7 +46,25 @@ public final class PatternAnalyzer {
         return analyse(new CodeTensor(name, codes, shape, reductionAxis));
     }
 
+    /**
+     * As {@link #analyse(CodeTensor, int)} for the codes of {@code name}; {@code channelAxis}
+     * is the quantizer's channel axis, -1 when unknown.
+     */
+    public static PatternReport analyse(String name, byte[] codes, long[] shape, int reductionAxis, int channelAxis) {
+        return analyse(new CodeTensor(name, codes, shape, reductionAxis), channelAxis);
+    }
+
     public static PatternReport analyse(CodeTensor t) {
+        return analyse(t, -1);
+    }
+
+    /**
+     * The pattern statistics and every scheme's estimate. Beside the pattern schemes, two codecs
+     * the packer also tries on small tensors are encoded exactly: huffman-model, and, for at most
+     * {@link ChannelContextCodec#MAX_CANDIDATE_BYTES} codes with a known channel axis, channel-ac,
+     * which is picked, as by the packer, only at 97% or less of the best other scheme.
+     */
+    public static PatternReport analyse(CodeTensor t, int channelAxis) {
         long n = t.size();
         long[] hist = t.histogram();
         int zero = PatternMiner.zeroByte(t);
@@ -66,10 +88,23 @@ public final class PatternAnalyzer {
             long bytes = ((MaskValuesCodec) c.codec()).estimateSize(t.codes(), 0, t.size());
             schemes.add(estimate(MaskValuesCodec.NAME, c.label(), bytes, n, true));
         }
+        if (n > 0 && n <= Integer.MAX_VALUE) {
+            ModelHuffmanCodec model = ModelHuffmanCodec.choose(t.codes(), 0, (int) n);
+            schemes.add(estimate(ModelHuffmanCodec.NAME, "", model.encode(t.codes(), 0, (int) n).length, n, true));
+        }
         PatternReport.SchemeEstimate picked = null;
         for (PatternReport.SchemeEstimate s : schemes) {
             if (s.codable() && (picked == null || s.bytes() < picked.bytes())) {
                 picked = s;
+            }
+        }
+        if (channelAxis >= 0 && n > 0 && n <= ChannelContextCodec.MAX_CANDIDATE_BYTES) {
+            ChannelContextCodec context = ChannelContextCodec.forTensor(t.shape(), channelAxis, t.codes(), (int) n);
+            PatternReport.SchemeEstimate ac = estimate(ChannelContextCodec.NAME, "",
+                    context.encode(t.codes(), 0, (int) n).length, n, true);
+            schemes.add(ac);
+            if (ac.bytes() <= picked.bytes() * SLOW_CODEC_GAIN) {
+                picked = ac;
             }
         }
         double sparsity = n == 0 ? 0 : (double) hist[zero] / n;

@@ -3,7 +3,9 @@ package io.wpack.patterns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.wpack.encoders.ByteCodec;
+import io.wpack.encoders.ChannelContextCodec;
 import io.wpack.encoders.Codecs;
+import io.wpack.encoders.ModelHuffmanCodec;
 import io.wpack.encoders.pattern.BlockDictCodec;
 import io.wpack.encoders.pattern.MaskValuesCodec;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,33 @@ class PatternAnalyzerTest {
         assertEquals(r.picked(), json.get("picked").asText());
         assertTrue(PatternReport.tableHeader().startsWith("tensor"));
         assertTrue(r.tableRow().startsWith("channels"));
+    }
+
+    /**
+     * A small tensor also gets the exact sizes of huffman-model and, given its channel axis,
+     * channel-ac, which is picked as the packer picks it: at 97% or less of the best other.
+     */
+    @Test
+    void smallTensorsAlsoWeighHuffmanModelAndChannelAc() {
+        CodeTensor t = CodeTensors.channelStructured(32, 96, 4);
+        assertTrue(t.size() <= ChannelContextCodec.MAX_CANDIDATE_BYTES);
+        PatternReport withAxis = PatternAnalyzer.analyse(t, 3);
+        long ac = withAxis.schemes().stream().filter(s -> s.scheme().equals(ChannelContextCodec.NAME))
+                .mapToLong(PatternReport.SchemeEstimate::bytes).min().orElseThrow();
+        long others = withAxis.schemes().stream().filter(s -> !s.scheme().equals(ChannelContextCodec.NAME))
+                .filter(PatternReport.SchemeEstimate::codable).mapToLong(PatternReport.SchemeEstimate::bytes).min()
+                .orElseThrow();
+        assertTrue(withAxis.schemes().stream().anyMatch(s -> s.scheme().equals(ModelHuffmanCodec.NAME)));
+        ChannelContextCodec codec = ChannelContextCodec.forTensor(t.shape(), 3, t.codes(), t.size());
+        assertEquals(codec.encode(t.codes(), 0, t.size()).length, ac, "channel-ac's size is the encoded size");
+        assertEquals(ac <= others * 0.97, withAxis.picked().equals(ChannelContextCodec.NAME),
+                () -> withAxis.picked() + " with channel-ac " + ac + " against " + others);
+        // Channels of different density and spread are what its contexts are for.
+        assertEquals(ChannelContextCodec.NAME, withAxis.picked(), () -> "channel-ac " + ac + " against " + others);
+
+        PatternReport noAxis = PatternAnalyzer.analyse(t);
+        assertTrue(noAxis.schemes().stream().noneMatch(s -> s.scheme().equals(ChannelContextCodec.NAME)));
+        assertEquals(withAxis.schemes().size() - 1, noAxis.schemes().size());
     }
 
     @Test
