@@ -29,6 +29,23 @@ public final class Buffers {
         return buffer.hasArray() ? buffer.arrayOffset() + buffer.position() : 0;
     }
 
+    /**
+     * An array to decode {@code dst}'s remaining bytes into, at {@link #arrayOffsetOf}: its
+     * backing array, or a scratch array for a direct buffer, which {@link #finishDecode} copies.
+     */
+    public static byte[] outputArrayOf(ByteBuffer dst) {
+        return dst.hasArray() ? dst.array() : new byte[dst.remaining()];
+    }
+
+    /** Ends a decode into {@link #outputArrayOf}{@code (dst)}: copies a scratch array into dst, then consumes both buffers. */
+    public static void finishDecode(ByteBuffer src, ByteBuffer dst, byte[] out) {
+        if (!dst.hasArray()) {
+            putAtPosition(dst, out, 0, dst.remaining());
+        }
+        consume(src);
+        consume(dst);
+    }
+
     public static void consume(ByteBuffer buffer) {
         ((Buffer) buffer).position(buffer.limit());
     }

@@ -206,8 +206,8 @@ public final class ChannelContextCodec implements ByteCodec {
             }
             return;
         }
-        byte[] out = dst.hasArray() ? dst.array() : new byte[n];
-        int outStart = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
+        byte[] out = Buffers.outputArrayOf(dst);
+        int outStart = Buffers.arrayOffsetOf(dst);
         byte[] in = Buffers.arrayOf(src);
         int inStart = Buffers.arrayOffsetOf(src);
         InputCursor cursor = new InputCursor(in, inStart, inStart, inStart + src.remaining());
@@ -242,11 +242,7 @@ public final class ChannelContextCodec implements ByteCodec {
             }
         }
         rc.requireEnd();
-        if (!dst.hasArray()) {
-            Buffers.putAtPosition(dst, out, 0, n);
-        }
-        Buffers.consume(src);
-        Buffers.consume(dst);
+        Buffers.finishDecode(src, dst, out);
     }
 
     /** The adaptive probabilities and the per-channel state their contexts are drawn from. */

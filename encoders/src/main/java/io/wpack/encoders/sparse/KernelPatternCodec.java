@@ -203,8 +203,8 @@ public final class KernelPatternCodec implements ByteCodec {
     public void decode(ByteBuffer src, ByteBuffer dst) throws WpkFormatException {
         SparseStreams.checkDestination(NAME, size, dst.remaining());
         Parsed parsed = parse(SparseStreams.cursor(src));
-        byte[] out = dst.hasArray() ? dst.array() : new byte[size];
-        int outStart = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
+        byte[] out = Buffers.outputArrayOf(dst);
+        int outStart = Buffers.arrayOffsetOf(dst);
         Arrays.fill(out, outStart, outStart + size, (byte) 0);
         int k = 0;
         for (int kernel = 0; kernel < kernels; kernel++) {
@@ -213,11 +213,7 @@ public final class KernelPatternCodec implements ByteCodec {
                 out[at + Long.numberOfTrailingZeros(mask)] = parsed.values[k++];
             }
         }
-        if (!dst.hasArray()) {
-            Buffers.putAtPosition(dst, out, 0, size);
-        }
-        Buffers.consume(src);
-        Buffers.consume(dst);
+        Buffers.finishDecode(src, dst, out);
     }
 
     /**

@@ -180,8 +180,8 @@ public final class NmCodec implements ByteCodec {
     public void decode(ByteBuffer src, ByteBuffer dst) throws WpkFormatException {
         SparseStreams.checkDestination(NAME, size, dst.remaining());
         Parsed parsed = parse(SparseStreams.cursor(src));
-        byte[] out = dst.hasArray() ? dst.array() : new byte[size];
-        int outStart = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
+        byte[] out = Buffers.outputArrayOf(dst);
+        int outStart = Buffers.arrayOffsetOf(dst);
         Arrays.fill(out, outStart, outStart + size, (byte) 0);
         int[] masks = new int[groupsPerRow()];
         int k = 0;
@@ -195,11 +195,7 @@ public final class NmCodec implements ByteCodec {
                 }
             }
         }
-        if (!dst.hasArray()) {
-            Buffers.putAtPosition(dst, out, 0, size);
-        }
-        Buffers.consume(src);
-        Buffers.consume(dst);
+        Buffers.finishDecode(src, dst, out);
     }
 
     /**
