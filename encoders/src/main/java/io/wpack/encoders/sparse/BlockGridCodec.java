@@ -41,15 +41,10 @@ abstract class BlockGridCodec implements ByteCodec {
 
     /** {rows, cols, blockRows, blockCols} from a manifest stage: exactly those keys and width = 1. */
     static int[] readParams(String name, int maxBlock, Map<String, String> params) throws WpkFormatException {
-        SparseParams.requireKeys(name, params, SparseParams.ROWS, SparseParams.COLS, SparseParams.BLOCK_ROWS,
-                SparseParams.BLOCK_COLS, SparseParams.WIDTH);
-        int rows = SparseParams.intParam(name, params, SparseParams.ROWS, 1, Integer.MAX_VALUE);
-        int cols = SparseParams.intParam(name, params, SparseParams.COLS, 1, Integer.MAX_VALUE);
+        int[] shape = SparseParams.matrix(name, params, SparseParams.BLOCK_ROWS, SparseParams.BLOCK_COLS);
         int r = SparseParams.intParam(name, params, SparseParams.BLOCK_ROWS, 1, maxBlock);
         int c = SparseParams.intParam(name, params, SparseParams.BLOCK_COLS, 1, maxBlock);
-        SparseParams.intParam(name, params, SparseParams.WIDTH, 1, 1);
-        SparseParams.size(name, rows, cols);
-        return new int[] {rows, cols, r, c};
+        return new int[] {shape[0], shape[1], r, c};
     }
 
     public int rows() {

@@ -51,12 +51,8 @@ public final class CsrCodec implements ByteCodec {
 
     /** The codec a manifest stage's parameters describe: exactly {@code rows}, {@code cols}, {@code width} = 1. */
     public static CsrCodec fromParams(Map<String, String> params) throws WpkFormatException {
-        SparseParams.requireKeys(NAME, params, SparseParams.ROWS, SparseParams.COLS, SparseParams.WIDTH);
-        int rows = SparseParams.intParam(NAME, params, SparseParams.ROWS, 1, Integer.MAX_VALUE);
-        int cols = SparseParams.intParam(NAME, params, SparseParams.COLS, 1, Integer.MAX_VALUE);
-        SparseParams.intParam(NAME, params, SparseParams.WIDTH, 1, 1);
-        SparseParams.size(NAME, rows, cols);
-        return new CsrCodec(rows, cols);
+        int[] shape = SparseParams.matrix(NAME, params);
+        return new CsrCodec(shape[0], shape[1]);
     }
 
     public int rows() {

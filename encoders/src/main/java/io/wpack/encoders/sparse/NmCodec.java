@@ -76,14 +76,10 @@ public final class NmCodec implements ByteCodec {
 
     /** The codec a manifest stage describes: exactly rows, cols, n, m and width = 1. */
     public static NmCodec fromParams(Map<String, String> params) throws WpkFormatException {
-        SparseParams.requireKeys(NAME, params, SparseParams.ROWS, SparseParams.COLS, N, M, SparseParams.WIDTH);
-        int rows = SparseParams.intParam(NAME, params, SparseParams.ROWS, 1, Integer.MAX_VALUE);
-        int cols = SparseParams.intParam(NAME, params, SparseParams.COLS, 1, Integer.MAX_VALUE);
+        int[] shape = SparseParams.matrix(NAME, params, N, M);
         int m = SparseParams.intParam(NAME, params, M, 1, MAX_M);
         int n = SparseParams.intParam(NAME, params, N, 1, m);
-        SparseParams.intParam(NAME, params, SparseParams.WIDTH, 1, 1);
-        SparseParams.size(NAME, rows, cols);
-        return new NmCodec(rows, cols, n, m);
+        return new NmCodec(shape[0], shape[1], n, m);
     }
 
     public int rows() {

@@ -32,6 +32,22 @@ public final class SparseParams {
         }
     }
 
+    /**
+     * {@code rows} and {@code cols} of a stage over a rows × cols matrix of one-byte elements:
+     * requires exactly the keys rows, cols, width (= 1) and {@code extra}, and a product that fits
+     * an int. The caller reads the extra keys.
+     */
+    public static int[] matrix(String codec, Map<String, String> params, String... extra) throws WpkFormatException {
+        String[] keys = Arrays.copyOf(new String[] {ROWS, COLS, WIDTH}, 3 + extra.length);
+        System.arraycopy(extra, 0, keys, 3, extra.length);
+        requireKeys(codec, params, keys);
+        int rows = intParam(codec, params, ROWS, 1, Integer.MAX_VALUE);
+        int cols = intParam(codec, params, COLS, 1, Integer.MAX_VALUE);
+        intParam(codec, params, WIDTH, 1, 1);
+        size(codec, rows, cols);
+        return new int[] {rows, cols};
+    }
+
     /** {@code key} as an integer in [min, max], written without sign or leading zeros. */
     public static int intParam(String codec, Map<String, String> params, String key, int min, int max)
             throws WpkFormatException {
