@@ -3,6 +3,7 @@ package io.wpack.encoders.pattern;
 import io.wpack.encoders.Buffers;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.huffman.InputCursor;
+import io.wpack.encoders.sparse.SparseParams;
 import io.wpack.formats.WpkFormatException;
 
 import java.nio.ByteBuffer;
@@ -89,8 +90,9 @@ public final class BlockDictCodec implements ByteCodec {
 
     /** The codec a manifest stage's parameters describe: exactly {@code block} (1..16) and {@code entries} (1..65535). */
     public static BlockDictCodec fromParams(Map<String, String> params) throws WpkFormatException {
-        int b = PatternParams.intParam(NAME, params, BLOCK, 1, MAX_BLOCK, BLOCK, ENTRIES);
-        int k = PatternParams.intParam(NAME, params, ENTRIES, 1, MAX_ENTRIES, BLOCK, ENTRIES);
+        SparseParams.requireKeys(NAME, params, BLOCK, ENTRIES);
+        int b = SparseParams.intParam(NAME, params, BLOCK, 1, MAX_BLOCK);
+        int k = SparseParams.intParam(NAME, params, ENTRIES, 1, MAX_ENTRIES);
         return new BlockDictCodec(b, k);
     }
 

@@ -3,6 +3,7 @@ package io.wpack.encoders.pattern;
 import io.wpack.encoders.Buffers;
 import io.wpack.encoders.ByteCodec;
 import io.wpack.encoders.huffman.InputCursor;
+import io.wpack.encoders.sparse.SparseParams;
 import io.wpack.formats.WpkFormatException;
 
 import java.nio.ByteBuffer;
@@ -109,7 +110,8 @@ public final class MaskValuesCodec implements ByteCodec {
 
     /** The codec a manifest stage's parameters describe: exactly {@code block}, 1..16. */
     public static MaskValuesCodec fromParams(Map<String, String> params) throws WpkFormatException {
-        return new MaskValuesCodec(PatternParams.intParam(NAME, params, BLOCK, 1, MAX_BLOCK, BLOCK));
+        SparseParams.requireKeys(NAME, params, BLOCK);
+        return new MaskValuesCodec(SparseParams.intParam(NAME, params, BLOCK, 1, MAX_BLOCK));
     }
 
     public int block() {

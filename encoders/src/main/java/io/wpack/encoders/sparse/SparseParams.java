@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Manifest stage parameters of the shape-configured codecs (sparse storage, {@code huffman-rows}): all integers, written in a fixed order. Anything
+ * Manifest stage parameters that are integers, written in a fixed order: the shape-configured
+ * codecs' (sparse storage, {@code huffman-rows}, {@code channel-ac}) and the pattern codecs'. Anything
  * unexpected when reading is "needs a newer wpack", an out-of-range value or a shape whose size
  * overflows an int is a corrupt stage.
  */
