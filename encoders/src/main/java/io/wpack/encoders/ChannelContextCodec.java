@@ -55,6 +55,11 @@ public final class ChannelContextCodec implements ByteCodec {
     public static final String ZERO = "zero";
     /** The packer tries this codec on tensors of up to this many bytes. */
     public static final int MAX_CANDIDATE_BYTES = 4 << 10;
+    /**
+     * The packer keeps this codec only at this share of the best other candidate's size or less:
+     * it decodes at tens of MB/s, so a smaller saving counts as a tie, and a tie keeps the faster.
+     */
+    public static final double MAX_SHARE_OF_BEST = 0.97;
 
     static final int FLAG_CONTEXTS = 12 * 2 * 3;
     /** 8 buckets × tree nodes 1..3 (at 4·bucket + node), then nodes 4..127 shared (at 32 + node). */

@@ -268,9 +268,10 @@ public final class Packer {
                             // Pattern-pruned kernels are stored as patterns, the form PatDNN kernels consume,
                             // unless that costs noticeably more.
                             boolean preferred = SparseCandidates.isNativeForm(t, shaped);
-                            // channel-ac decodes at tens of MB/s: a small saving is a tie, and a tie keeps the faster.
+                            // channel-ac is slow to decode: a small saving counts as a tie.
                             boolean smaller = shaped instanceof ChannelContextCodec
-                                    ? e.length <= chosenSize * SLOW_CODEC_GAIN : e.length < chosenSize;
+                                    ? e.length <= chosenSize * ChannelContextCodec.MAX_SHARE_OF_BEST
+                                    : e.length < chosenSize;
                             if (smaller || preferred && e.length <= chosenSize * PREFERRED_SLACK
                                     || (e.length == chosenSize && shaped.decodeSpeedRank() < chosen.decodeSpeedRank())) {
                                 chosen = shaped;
@@ -376,9 +377,6 @@ public final class Packer {
     private boolean allows(String codec) {
         return options.codecs().isEmpty() || options.codecs().contains(codec);
     }
-
-    /** The largest share of the best other candidate's size at which channel-ac is chosen. */
-    static final double SLOW_CODEC_GAIN = 0.97;
 
     /** How much larger than the smallest candidate a tensor's native sparse form may be and still be chosen. */
     static final double PREFERRED_SLACK = 1.03;

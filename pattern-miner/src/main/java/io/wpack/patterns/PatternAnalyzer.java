@@ -34,8 +34,6 @@ public final class PatternAnalyzer {
      * the pair gains 0.2 to 1% over either alone.
      */
     static final int[] MASK_BLOCKS = {4, 8};
-    /** As the packer: channel-ac decodes at tens of MB/s, so it must save 3% to be picked. */
-    static final double SLOW_CODEC_GAIN = 0.97;
     /** Value blocks sampled by {@link #choose} before it plans a dictionary. */
     static final int DICTIONARY_SAMPLE_BLOCKS = 1 << 11;
 
@@ -103,7 +101,7 @@ public final class PatternAnalyzer {
             PatternReport.SchemeEstimate ac = estimate(ChannelContextCodec.NAME, "",
                     context.encode(t.codes(), 0, (int) n).length, n, true);
             schemes.add(ac);
-            if (ac.bytes() <= picked.bytes() * SLOW_CODEC_GAIN) {
+            if (ac.bytes() <= picked.bytes() * ChannelContextCodec.MAX_SHARE_OF_BEST) {
                 picked = ac;
             }
         }
