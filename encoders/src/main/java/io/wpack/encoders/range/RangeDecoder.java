@@ -39,10 +39,7 @@ public final class RangeDecoder {
             probs[i] = (short) (p - (p >>> RangeEncoder.MOVE_BITS));
             bit = 1;
         }
-        while (Integer.compareUnsigned(range, RangeEncoder.TOP) < 0) {
-            range <<= 8;
-            code = code << 8 | next();
-        }
+        normalize();
         return bit;
     }
 
@@ -53,11 +50,16 @@ public final class RangeDecoder {
             code -= range;
             bit = 1;
         }
+        normalize();
+        return bit;
+    }
+
+    /** Reads a byte per 8 bits the range lost, keeping it at 2^24 or more, as the encoder does. */
+    private void normalize() throws WpkFormatException {
         while (Integer.compareUnsigned(range, RangeEncoder.TOP) < 0) {
             range <<= 8;
             code = code << 8 | next();
         }
-        return bit;
     }
 
     private int next() throws WpkFormatException {

@@ -53,10 +53,7 @@ public final class RangeEncoder {
             range -= bound;
             probs[i] = (short) (p - (p >>> MOVE_BITS));
         }
-        while (Integer.compareUnsigned(range, TOP) < 0) {
-            range <<= 8;
-            shiftLow();
-        }
+        normalize();
     }
 
     /** Codes {@code bit} with probability one half and no context. */
@@ -65,6 +62,11 @@ public final class RangeEncoder {
         if (bit != 0) {
             low += range & 0xFFFFFFFFL;
         }
+        normalize();
+    }
+
+    /** Writes out a byte of low per 8 bits the range lost, keeping it at 2^24 or more. */
+    private void normalize() {
         while (Integer.compareUnsigned(range, TOP) < 0) {
             range <<= 8;
             shiftLow();
