@@ -329,18 +329,8 @@ public final class Packer {
         if (!allowed || (t.storedDtype() != DType.I8 && t.storedDtype() != DType.U8) || shape.length < 2 || n < 256) {
             return null;
         }
-        int axis = shape.length - 1;
-        String r = t.metadata().getOrDefault("lossy.reduction_axis", t.metadata().get("layer.reduction_axis"));
-        if (r != null) {
-            try {
-                int a = Integer.parseInt(r);
-                if (a >= 0 && a < shape.length) {
-                    axis = a;
-                }
-            } catch (NumberFormatException e) {
-                // keep the default
-            }
-        }
+        int axis = axisFrom(t.metadata().getOrDefault("lossy.reduction_axis", t.metadata().get("layer.reduction_axis")),
+                shape.length, shape.length - 1);
         try {
             PatternChoice choice = PatternAnalyzer.choose(new CodeTensor(t.name(), java.util.Arrays.copyOf(buf, n),
                     shape, axis));
@@ -371,6 +361,21 @@ public final class Packer {
             out.add(ModelHuffmanCodec.choose(buf, 0, n));
         }
         return out;
+    }
+
+    /** An axis recorded in tensor metadata, or {@code fallback} when absent, not a number or not below {@code rank}. */
+    static int axisFrom(String text, int rank, int fallback) {
+        if (text != null) {
+            try {
+                int a = Integer.parseInt(text);
+                if (a >= 0 && a < rank) {
+                    return a;
+                }
+            } catch (NumberFormatException e) {
+                // the fallback
+            }
+        }
+        return fallback;
     }
 
     /** Whether the caller's codec list (empty: every codec) lets the packer use {@code codec}. */

@@ -114,16 +114,7 @@ final class SparseCandidates {
      * unless the caller's codec list names it.
      */
     private static void channelContext(List<ByteCodec> out, List<String> allowed, ImportedTensor t, byte[] buf, int n) {
-        int axis = 0;
-        String recorded = t.metadata().get("lossy.channel_axis");
-        if (recorded != null) {
-            try {
-                axis = Integer.parseInt(recorded);
-            } catch (NumberFormatException e) {
-                axis = 0;
-            }
-        }
-        int channelAxis = axis;
+        int channelAxis = Packer.axisFrom(t.metadata().get("lossy.channel_axis"), t.shape().length, 0);
         add(out, allowed, ChannelContextCodec.NAME, () -> ChannelContextCodec.forTensor(t.shape(), channelAxis, buf, n));
     }
 
