@@ -36,7 +36,7 @@ import java.util.Locale;
                 "cover, the order-0 entropy H0 in bits per weight, the estimated bits per weight",
                 "of Huffman, Huffman on non-zeros, block dictionaries and mask patterns, and the",
                 "pick among them and two codecs encoded exactly: huffman-model, and channel-ac on",
-                "tensors up to 4 KiB (picked only when 3% smaller, as pack does). pack also tries",
+                "tensors up to 4 KiB (picked only when 1% smaller, as pack does). pack also tries",
                 "the sparse formats (csr, bsr, ...), so it may store a tensor smaller still.",
                 "",
                 "Examples:",

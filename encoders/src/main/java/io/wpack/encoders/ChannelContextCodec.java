@@ -1,6 +1,7 @@
 package io.wpack.encoders;
 
 import io.wpack.encoders.huffman.InputCursor;
+import io.wpack.encoders.range.AdaptiveRate;
 import io.wpack.encoders.range.RangeDecoder;
 import io.wpack.encoders.range.RangeEncoder;
 import io.wpack.encoders.sparse.SparseParams;
@@ -14,38 +15,51 @@ import java.util.Map;
 /**
  * One-byte codes coded channel by channel with an adaptive binary range coder, each bit in a
  * context drawn from what the channel has shown so far. No table is stored, and a per-channel
- * quantized, magnitude-pruned tensor has structure a per-tensor order-0 code cannot use: a
- * channel's share of non-zeros, and its smallest surviving magnitude (pruning's threshold over
- * the channel's scale), differ from channel to channel. For small tensors, where a stored table
- * costs as much as the codes, it is the smallest coder; it decodes at tens of MB/s, so the
- * packer tries it only on small tensors ({@link #MAX_CANDIDATE_BYTES}).
+ * quantized, magnitude-pruned tensor has structure a per-tensor order-0 code cannot use:
+ * <ul>
+ *   <li>a channel's share of non-zeros, and its smallest surviving magnitude (pruning's threshold
+ *       over the channel's scale), differ from channel to channel;
+ *   <li>symmetric per-channel quantization maps each channel's largest |w| to the largest code,
+ *       so every channel that is not pruned away holds it, mostly once.
+ * </ul>
+ * For small tensors, where a stored table costs as much as the codes, it is the smallest coder;
+ * it decodes at 10 to 40 MB/s, so the packer tries it only on small tensors
+ * ({@link #MAX_CANDIDATE_BYTES}).
  *
  * <p>Layout. Parameters {@code channels} C and {@code inner} I view a chunk of n bytes as
  * [n / (C·I), C, I], row-major; n must be a multiple of C·I. Element (o, c, i) is at
- * {@code (o·C + c)·I + i}. Elements are coded channel by channel: c = 0..C−1, then o, then i.
- * Parameter {@code zero} (0..255, absent: 0) is the byte that stands for zero; each byte b is
- * read as {@code d = (byte) (b − zero)}.
+ * {@code (o·C + c)·I + i}; it is channel c's element k = o·I + i of m = n / C. Elements are coded
+ * channel by channel: c = 0..C−1, then k. Parameter {@code zero} (0..255, absent: 0) is the byte
+ * that stands for zero; each byte b is read as {@code d = (byte) (b − zero)}.
  *
- * <p>Model, per element, all probabilities starting afresh with each chunk:
+ * <p>Model. First, as direct bits: whether M = max |d| is 127, else M in 8 bits (0..128); for
+ * M &gt; 0, whether every channel with a non-zero holds ±M ("M in every"). Then per channel:
  * <pre>
+ * empty  = channel all zero, in context (previous channel empty); an empty channel has no more bits
+ * forced = for a non-empty channel's last element: ±M if M in every and no ±M yet, non-zero if no
+ *          non-zero yet; a forced element has no flag, and ±M no max bit
  * flag   = d != 0, in context (bucket, previous flag of the channel, column):
  *          bucket = 8 + seen for the channel's first 4 elements (seen = 0..3), else
- *          min(7, floor(8 · nonzero / seen)); bucket b &lt; 8 starts at P(0) = (4096 − 512·b − 256) / 4096,
- *          the others at 3/4; column = 0, 1 or 2 as the share of earlier channels with a non-zero
- *          at the same (o, i) is under 1/10, under 3/10, or more (2 in the first channel): an input
- *          that matters little to one output channel tends to matter little to the others
- * sign   = d &lt; 0, a direct bit (probability 1/2)
- * v      = |d| − 1 (0..127), 7 bits from the most significant, each in the context of the bits
- *          above it (a binary tree); the first 2 levels (nodes 1..3) also in the context of
- *          min(7, bit length of the channel's smallest |d| so far), 0 before its first non-zero
+ *          min(7, floor(8 · nonzero / seen)); bucket b &lt; 8 starts at P(0) = 1 − (2b + 1)/16, the
+ *          others at 3/4; column = 0, 1 or 2 as the share of earlier channels with a non-zero at the
+ *          same k is under 1/10, under 3/10, or more (2 in the first channel): an input that matters
+ *          little to one output channel tends to matter little to the others
+ * max    = |d| == M, in context (channel has shown ±M); not coded when M = 1
+ * v      = |d| − 1 (0..M − 2) when not max, 7 bits from the most significant, each in the context
+ *          of the bits above it (a binary tree); the first 3 levels (nodes 1..7) also in the
+ *          context of min(7, bit length of the channel's smallest non-max |d| so far), 0 before one
+ * sign   = d &lt; 0, in context (class, lean): class 8 for ±M, else bit length of |d| − 1; lean =
+ *          0, 1 or 2 as the channel's positives minus negatives so far is under −1, −1..1, over 1
  * </pre>
- * Deeper levels conditioned on the channel, or finer buckets of its smallest magnitude, came out
- * larger on the corpus's small tensors: more contexts to learn than codes to learn them from.
+ * Each context adapts at the rate {@link AdaptiveRate} describes: 1/(n + 10) down to 1/64, and
+ * 1/(n + 2) for the max bit. Deeper levels conditioned on the channel, finer buckets, contexts
+ * from the previous magnitude or the same position in earlier channels, mixing models, and
+ * decaying priors on the tree all came out larger on the corpus's small tensors.
  *
- * v = 127 with a positive sign (+128) is not a byte and is rejected.
+ * v + 1 at or over M, +128, and an M that no element has are rejected.
  *
- * <p>Byte grammar: {@code n:varint} (the chunk's length, checked against the destination: the
- * range coder's stream does not say where the symbols end), then the range coder's stream
+ * <p>Byte grammar: {@code outer:varint} (n / (C·I), checked against the destination: the range
+ * coder's stream does not say where the symbols end), then the range coder's stream
  * ({@link RangeEncoder}); empty for n = 0.
  */
 public final class ChannelContextCodec implements ByteCodec {
@@ -57,13 +71,11 @@ public final class ChannelContextCodec implements ByteCodec {
     public static final int MAX_CANDIDATE_BYTES = 4 << 10;
     /**
      * The packer keeps this codec only at this share of the best other candidate's size or less:
-     * it decodes at tens of MB/s, so a smaller saving counts as a tie, and a tie keeps the faster.
+     * it decodes at 10 to 40 MB/s, so a smaller saving counts as a tie, and a tie keeps the faster.
+     * On tensors of at most {@link #MAX_CANDIDATE_BYTES} that is a tenth of a millisecond at most.
      */
-    public static final double MAX_SHARE_OF_BEST = 0.97;
+    public static final double MAX_SHARE_OF_BEST = 0.99;
 
-    static final int FLAG_CONTEXTS = 12 * 2 * 3;
-    /** 8 buckets × tree nodes 1..3 (at 4·bucket + node), then nodes 4..127 shared (at 32 + node). */
-    static final int MAGNITUDE_CONTEXTS = 32 + 128;
 
     private final int channels;
     private final int inner;
@@ -166,35 +178,96 @@ public final class ChannelContextCodec implements ByteCodec {
         if (len == 0) {
             return new byte[0];
         }
+        int positions = (int) (outer * inner);
+        int max = 0;
+        for (int k = off; k < off + len; k++) {
+            max = Math.max(max, Math.abs((byte) (src[k] - zero)));
+        }
+        boolean maxInEvery = true;
+        for (int c = 0; c < channels && maxInEvery; c++) {
+            boolean any = false;
+            boolean hasMax = false;
+            for (int k = 0; k < positions; k++) {
+                int a = Math.abs((byte) (src[off + index(c, k)] - zero));
+                any |= a != 0;
+                hasMax |= a == max;
+            }
+            maxInEvery = !any || hasMax;
+        }
+        byte[] head = varint(outer);
         RangeEncoder rc = new RangeEncoder(len / 2 + 16);
-        rc.writeVarint(len);
-        Model model = new Model((int) (outer * inner));
+        // Symmetric int8 per channel maps each channel's largest |w| to 127, so that is one bit.
+        rc.encodeDirect(max == 127 ? 1 : 0);
+        if (max != 127) {
+            rc.encodeDirectBits(max, 8);
+        }
+        if (max == 0) {
+            return concat(head, rc.finish());
+        }
+        rc.encodeDirect(maxInEvery ? 1 : 0);
+        Model model = new Model(positions, max, maxInEvery);
         for (int c = 0; c < channels; c++) {
-            model.startChannel();
-            for (long o = 0; o < outer; o++) {
-                int base = off + (int) ((o * channels + c) * inner);
-                for (int i = 0; i < inner; i++) {
-                    int d = (byte) (src[base + i] - zero);
-                    int flag = d != 0 ? 1 : 0;
-                    rc.encodeBit(model.flags, model.flagContext(), flag);
-                    if (flag != 0) {
-                        int magnitude = Math.abs(d);
-                        rc.encodeDirect(d < 0 ? 1 : 0);
-                        int v = magnitude - 1;
-                        int node = 1;
-                        for (int level = 6; level >= 0; level--) {
-                            int bit = v >>> level & 1;
-                            rc.encodeBit(model.magnitudes, model.magnitudeContext(node), bit);
-                            node = node << 1 | bit;
-                        }
-                        model.sawNonZero(magnitude);
-                    } else {
+            boolean empty = true;
+            for (int k = 0; k < positions && empty; k++) {
+                empty = src[off + index(c, k)] == (byte) zero;
+            }
+            rc.encodeBit(model.states, model.emptyContext(), empty ? 1 : 0, SLOW);
+            model.startChannel(empty);
+            if (empty) {
+                continue;
+            }
+            for (int k = 0; k < positions; k++) {
+                int d = (byte) (src[off + index(c, k)] - zero);
+                int magnitude = Math.abs(d);
+                int must = model.forced(k == positions - 1);
+                if (must == FREE) {
+                    rc.encodeBit(model.states, model.flagContext(), magnitude != 0 ? 1 : 0, SLOW);
+                    if (magnitude == 0) {
                         model.sawZero();
+                        continue;
                     }
                 }
+                boolean isMax = magnitude == max;
+                if (must != MAX && max > 1) {
+                    rc.encodeBit(model.states, model.maxContext(), isMax ? 1 : 0, FAST);
+                }
+                if (!isMax) {
+                    int v = magnitude - 1;
+                    int node = 1;
+                    for (int level = 6; level >= 0; level--) {
+                        int bit = v >>> level & 1;
+                        rc.encodeBit(model.states, model.magnitudeContext(node), bit, SLOW);
+                        node = node << 1 | bit;
+                    }
+                }
+                rc.encodeBit(model.states, model.signContext(magnitude), d < 0 ? 1 : 0, SLOW);
+                model.sawNonZero(magnitude, d < 0);
             }
         }
-        return rc.finish();
+        return concat(head, rc.finish());
+    }
+
+    private static byte[] varint(long value) {
+        byte[] b = new byte[10];
+        int k = 0;
+        while ((value & ~0x7FL) != 0) {
+            b[k++] = (byte) (value & 0x7F | 0x80);
+            value >>>= 7;
+        }
+        b[k++] = (byte) value;
+        return Arrays.copyOf(b, k);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** The offset in the chunk of channel c's k-th element (k = o·I + i). */
+    private int index(int c, int k) {
+        int o = k / inner;
+        return (o * channels + c) * inner + k % inner;
     }
 
     @Override
@@ -216,72 +289,156 @@ public final class ChannelContextCodec implements ByteCodec {
         byte[] in = Buffers.arrayOf(src);
         int inStart = Buffers.arrayOffsetOf(src);
         InputCursor cursor = new InputCursor(in, inStart, inStart, inStart + src.remaining());
-        int stated = cursor.readVarint(Integer.MAX_VALUE, "chunk length");
-        if (stated != n) {
-            throw new WpkFormatException(0, NAME + " stream of " + stated + " bytes, expected " + n);
+        int stated = cursor.readVarint(Integer.MAX_VALUE, "outer length");
+        if (stated != outer) {
+            throw new WpkFormatException(0, NAME + " stream of " + stated + " × " + channels + " × " + inner
+                    + " bytes, expected " + n);
         }
         RangeDecoder rc = new RangeDecoder(in, cursor.position(), cursor.remaining());
-        Model model = new Model((int) (outer * inner));
+        boolean stated127 = rc.decodeDirect() != 0;
+        int max = stated127 ? 127 : rc.decodeDirectBits(8);
+        if (max > 128) {
+            throw new WpkFormatException(0, NAME + " states a largest magnitude of " + max + ", over 128");
+        }
+        if (max == 127 && !stated127) {
+            throw new WpkFormatException(0, NAME + " states a largest magnitude of 127 in 8 bits, not its 1-bit form");
+        }
+        Arrays.fill(out, outStart, outStart + n, (byte) zero);
+        if (max == 0) {
+            rc.requireEnd();
+            Buffers.finishDecode(src, dst, out);
+            return;
+        }
+        boolean maxInEvery = rc.decodeDirect() != 0;
+        int positions = (int) (outer * inner);
+        Model model = new Model(positions, max, maxInEvery);
+        boolean anyMax = false;
         for (int c = 0; c < channels; c++) {
-            model.startChannel();
-            for (long o = 0; o < outer; o++) {
-                int base = outStart + (int) ((o * channels + c) * inner);
+            boolean empty = rc.decodeBit(model.states, model.emptyContext(), SLOW) != 0;
+            model.startChannel(empty);
+            if (empty) {
+                continue;
+            }
+            int base = outStart + c * inner;
+            int step = channels * inner;
+            for (int o = 0; o < outer; o++, base += step) {
                 for (int i = 0; i < inner; i++) {
-                    if (rc.decodeBit(model.flags, model.flagContext()) == 0) {
-                        out[base + i] = (byte) zero;
+                    int must = model.forced(o == outer - 1 && i == inner - 1);
+                    if (must == FREE && rc.decodeBit(model.states, model.flagContext(), SLOW) == 0) {
                         model.sawZero();
                         continue;
                     }
-                    boolean negative = rc.decodeDirect() != 0;
-                    int node = 1;
-                    for (int level = 0; level < 7; level++) {
-                        node = node << 1 | rc.decodeBit(model.magnitudes, model.magnitudeContext(node));
+                    boolean isMax = must == MAX || max == 1
+                            || rc.decodeBit(model.states, model.maxContext(), FAST) != 0;
+                    int magnitude = max;
+                    anyMax |= isMax;
+                    if (!isMax) {
+                        int node = 1;
+                        for (int level = 0; level < 7; level++) {
+                            node = node << 1 | rc.decodeBit(model.states, model.magnitudeContext(node), SLOW);
+                        }
+                        magnitude = node - 128 + 1;
+                        if (magnitude >= max) {
+                            throw new WpkFormatException(0, NAME + " decodes a magnitude of " + magnitude
+                                    + ", not under the stated largest " + max);
+                        }
                     }
-                    int magnitude = node - 128 + 1;
+                    boolean negative = rc.decodeBit(model.states, model.signContext(magnitude), SLOW) != 0;
                     if (magnitude == 128 && !negative) {
                         throw new WpkFormatException(0, NAME + " decodes +128, which is not a byte");
                     }
                     out[base + i] = (byte) (zero + (negative ? -magnitude : magnitude));
-                    model.sawNonZero(magnitude);
+                    model.sawNonZero(magnitude, negative);
                 }
             }
+        }
+        if (!anyMax) {
+            throw new WpkFormatException(0, NAME + " states a largest magnitude of " + max + ", which no element has");
         }
         rc.requireEnd();
         Buffers.finishDecode(src, dst, out);
     }
 
+    /** What an element must be: anything, non-zero (last of a non-empty channel), or ±max. */
+    static final int FREE = 0;
+    static final int NON_ZERO = 1;
+    static final int MAX = 2;
+
+    static final AdaptiveRate SLOW = new AdaptiveRate(10, 64);
+    /** Whether a non-zero is the largest magnitude is learnt fastest: one per channel, mostly. */
+    static final AdaptiveRate FAST = new AdaptiveRate(2, 64);
+
+    static final int EMPTY_CONTEXTS = 2;
+    static final int FLAG_CONTEXTS = 12 * 2 * 3;
+    static final int MAX_CONTEXTS = 2;
+    /** 8 buckets × tree nodes 1..7 (at 8·bucket + node), then nodes 8..127 shared (at 64 + node). */
+    static final int MAGNITUDE_CONTEXTS = 64 + 128;
+    /** 9 magnitude classes × 3 sign balances. */
+    static final int SIGN_CONTEXTS = 27;
+
     /** The adaptive probabilities and the per-channel state their contexts are drawn from. */
     private static final class Model {
-        final short[] flags = new short[FLAG_CONTEXTS];
-        final short[] magnitudes = new short[MAGNITUDE_CONTEXTS];
+        static final int EMPTY = 0;
+        static final int FLAG = EMPTY + EMPTY_CONTEXTS;
+        static final int MAXIMUM = FLAG + FLAG_CONTEXTS;
+        static final int MAGNITUDE = MAXIMUM + MAX_CONTEXTS;
+        static final int SIGN = MAGNITUDE + MAGNITUDE_CONTEXTS;
+
+        final int[] states = new int[SIGN + SIGN_CONTEXTS];
+        private final int max;
+        private final boolean maxInEvery;
         /** Per position (o, i) of a channel: how many earlier channels had a non-zero there. */
         private final int[] column;
         private int channel = -1;
+        private int previousEmpty;
         private int position;
         private int seen;
         private int nonZero;
         private int previous;
         private int smallestBucket;
         private int smallest;
+        private boolean sawMax;
+        private int balance;
 
-        Model(int positions) {
+        Model(int positions, int max, boolean maxInEvery) {
+            this.max = max;
+            this.maxInEvery = maxInEvery;
             column = new int[positions];
+            Arrays.fill(states, AdaptiveRate.state(AdaptiveRate.ONE / 2));
+            states[EMPTY] = states[EMPTY + 1] = AdaptiveRate.state(AdaptiveRate.ONE * 7 / 8);
             for (int b = 0; b < 12; b++) {
                 // The bucket estimates the share of non-zeros, so it starts there.
-                short p = (short) (b < 8 ? RangeEncoder.ONE - 512 * b - 256 : RangeEncoder.ONE * 3 / 4);
-                Arrays.fill(flags, 6 * b, 6 * b + 6, p);
+                int p = b < 8 ? AdaptiveRate.ONE - (2 * b + 1) * (AdaptiveRate.ONE / 16) : AdaptiveRate.ONE * 3 / 4;
+                Arrays.fill(states, FLAG + 6 * b, FLAG + 6 * b + 6, AdaptiveRate.state(p));
             }
-            Arrays.fill(magnitudes, (short) (RangeEncoder.ONE / 2));
         }
 
-        void startChannel() {
+        int emptyContext() {
+            return EMPTY + previousEmpty;
+        }
+
+        void startChannel(boolean empty) {
             channel++;
+            previousEmpty = empty ? 1 : 0;
             position = 0;
             seen = 0;
             nonZero = 0;
             previous = 0;
             smallest = Integer.MAX_VALUE;
             smallestBucket = 0;
+            sawMax = false;
+            balance = 0;
+        }
+
+        /** Whether the next element, {@code last} of a non-empty channel or not, is forced. */
+        int forced(boolean last) {
+            if (!last) {
+                return FREE;
+            }
+            if (maxInEvery && !sawMax) {
+                return MAX;
+            }
+            return nonZero == 0 ? NON_ZERO : FREE;
         }
 
         int flagContext() {
@@ -289,11 +446,21 @@ public final class ChannelContextCodec implements ByteCodec {
             // Share of earlier channels with a non-zero here: under 10%, under 30%, or more (or none yet).
             long here = 10L * column[position];
             int col = channel == 0 ? 2 : here < channel ? 0 : here < 3L * channel ? 1 : 2;
-            return 6 * bucket + 3 * previous + col;
+            return FLAG + 6 * bucket + 3 * previous + col;
+        }
+
+        int maxContext() {
+            return MAXIMUM + (sawMax ? 1 : 0);
         }
 
         int magnitudeContext(int node) {
-            return node < 4 ? smallestBucket * 4 + node : 32 + node;
+            return MAGNITUDE + (node < 8 ? smallestBucket * 8 + node : 64 + node);
+        }
+
+        int signContext(int magnitude) {
+            int size = magnitude == max ? 8 : 31 - Integer.numberOfLeadingZeros(magnitude);
+            int lean = balance < -1 ? 0 : balance > 1 ? 2 : 1;
+            return SIGN + 3 * size + lean;
         }
 
         void sawZero() {
@@ -302,12 +469,15 @@ public final class ChannelContextCodec implements ByteCodec {
             previous = 0;
         }
 
-        void sawNonZero(int magnitude) {
+        void sawNonZero(int magnitude, boolean negative) {
             seen++;
             nonZero++;
             column[position++]++;
             previous = 1;
-            if (magnitude < smallest) {
+            balance += negative ? -1 : 1;
+            if (magnitude == max) {
+                sawMax = true;
+            } else if (magnitude < smallest) {
                 smallest = magnitude;
                 smallestBucket = Math.min(7, 32 - Integer.numberOfLeadingZeros(magnitude));
             }

@@ -60,7 +60,7 @@ public final class PatternAnalyzer {
      * The pattern statistics and every scheme's estimate. Beside the pattern schemes, two codecs
      * the packer also tries on small tensors are encoded exactly: huffman-model, and, for at most
      * {@link ChannelContextCodec#MAX_CANDIDATE_BYTES} codes with a known channel axis, channel-ac,
-     * which is picked, as by the packer, only at 97% or less of the best other scheme.
+     * which is picked, as by the packer, only at 99% or less of the best other scheme.
      */
     public static PatternReport analyse(CodeTensor t, int channelAxis) {
         long n = t.size();

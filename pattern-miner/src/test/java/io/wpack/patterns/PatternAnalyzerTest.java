@@ -45,7 +45,7 @@ class PatternAnalyzerTest {
 
     /**
      * A small tensor also gets the exact sizes of huffman-model and, given its channel axis,
-     * channel-ac, which is picked as the packer picks it: at 97% or less of the best other.
+     * channel-ac, which is picked as the packer picks it: at {@link ChannelContextCodec#MAX_SHARE_OF_BEST} of the best other or less.
      */
     @Test
     void smallTensorsAlsoWeighHuffmanModelAndChannelAc() {
@@ -60,7 +60,7 @@ class PatternAnalyzerTest {
         assertTrue(withAxis.schemes().stream().anyMatch(s -> s.scheme().equals(ModelHuffmanCodec.NAME)));
         ChannelContextCodec codec = ChannelContextCodec.forTensor(t.shape(), 3, t.codes(), t.size());
         assertEquals(codec.encode(t.codes(), 0, t.size()).length, ac, "channel-ac's size is the encoded size");
-        assertEquals(ac <= others * 0.97, withAxis.picked().equals(ChannelContextCodec.NAME),
+        assertEquals(ac <= others * ChannelContextCodec.MAX_SHARE_OF_BEST, withAxis.picked().equals(ChannelContextCodec.NAME),
                 () -> withAxis.picked() + " with channel-ac " + ac + " against " + others);
         // Channels of different density and spread are what its contexts are for.
         assertEquals(ChannelContextCodec.NAME, withAxis.picked(), () -> "channel-ac " + ac + " against " + others);

@@ -62,7 +62,8 @@ class ChannelContextStorageTest {
             }
         }
         long others = best;
-        assertTrue(size <= others * 0.97, () -> "on pruned per-channel codes of this size channel-ac should win by 3%: "
+        assertTrue(size <= others * ChannelContextCodec.MAX_SHARE_OF_BEST,
+                () -> "on pruned per-channel codes of this size channel-ac should win by the packer's margin: "
                 + t.candidates());
         assertEquals(ChannelContextCodec.NAME, t.encoding(), () -> "chosen " + t.encoding() + " from " + t.candidates());
 

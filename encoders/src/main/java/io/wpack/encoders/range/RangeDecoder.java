@@ -2,7 +2,11 @@ package io.wpack.encoders.range;
 
 import io.wpack.formats.WpkFormatException;
 
-/** Reads what {@link RangeEncoder} wrote, with the same probabilities in the same order. */
+/**
+ * Reads what {@link RangeEncoder} wrote, with the same contexts in the same order. It reads the
+ * stream's bytes and then exactly {@link RangeEncoder#IMPLIED_ZEROS} implied zero bytes, no more
+ * and no fewer, so a stream that ends early, or has bytes after its end, is rejected.
+ */
 public final class RangeDecoder {
     private final byte[] in;
     private final int origin;
@@ -11,34 +15,30 @@ public final class RangeDecoder {
     private int range = -1;
     private int code;
 
-    /** Reads {@code in[off, off + len)}; starts by reading the first 5 bytes. */
+    /** Reads {@code in[off, off + len)}; starts by reading 4 bytes. */
     public RangeDecoder(byte[] in, int off, int len) throws WpkFormatException {
         this.in = in;
         this.origin = off;
         this.pos = off;
         this.end = off + len;
-        if (len < 5) {
-            throw new WpkFormatException(0, "range-coded stream of " + len + " bytes, shorter than its 5-byte start");
-        }
-        for (int i = 0; i < 5; i++) {
-            code = code << 8 | in[pos++] & 0xFF;
+        for (int i = 0; i < 4; i++) {
+            code = code << 8 | next();
         }
     }
 
-    public int decodeBit(short[] probs, int i) throws WpkFormatException {
-        int p = probs[i];
-        int bound = (range >>> RangeEncoder.PROBABILITY_BITS) * p;
+    public int decodeBit(int[] states, int i, AdaptiveRate rate) throws WpkFormatException {
+        int s = states[i];
+        int bound = (range >>> AdaptiveRate.PROBABILITY_BITS) * AdaptiveRate.probabilityOfZero(s);
         int bit;
         if (Integer.compareUnsigned(code, bound) < 0) {
             range = bound;
-            probs[i] = (short) (p + ((RangeEncoder.ONE - p) >>> RangeEncoder.MOVE_BITS));
             bit = 0;
         } else {
             code -= bound;
             range -= bound;
-            probs[i] = (short) (p - (p >>> RangeEncoder.MOVE_BITS));
             bit = 1;
         }
+        states[i] = rate.update(s, bit);
         normalize();
         return bit;
     }
@@ -54,6 +54,15 @@ public final class RangeDecoder {
         return bit;
     }
 
+    /** Reads {@code count} direct bits, most significant first. */
+    public int decodeDirectBits(int count) throws WpkFormatException {
+        int value = 0;
+        for (int k = 0; k < count; k++) {
+            value = value << 1 | decodeDirect();
+        }
+        return value;
+    }
+
     /** Reads a byte per 8 bits the range lost, keeping it at 2^24 or more, as the encoder does. */
     private void normalize() throws WpkFormatException {
         while (Integer.compareUnsigned(range, RangeEncoder.TOP) < 0) {
@@ -63,16 +72,27 @@ public final class RangeDecoder {
     }
 
     private int next() throws WpkFormatException {
-        if (pos >= end) {
-            throw new WpkFormatException(pos - origin, "range-coded stream ends early");
+        if (pos < end) {
+            return in[pos++] & 0xFF;
         }
-        return in[pos++] & 0xFF;
+        if (pos - end >= RangeEncoder.IMPLIED_ZEROS) {
+            throw new WpkFormatException(end - origin, "range-coded stream ends early");
+        }
+        pos++;
+        return 0;
     }
 
-    /** Requires that every byte was read: the encoder writes exactly as many as the decoder reads. */
+    /**
+     * Requires that every stored byte and every implied zero was read, and that the stream ended
+     * where its writer ends one: the reader's code below 2^24.
+     */
     public void requireEnd() throws WpkFormatException {
-        if (pos != end) {
-            throw new WpkFormatException(pos - origin, (end - pos) + " bytes after the end of the range-coded stream");
+        if (pos - end != RangeEncoder.IMPLIED_ZEROS) {
+            int unread = end - pos + RangeEncoder.IMPLIED_ZEROS;
+            throw new WpkFormatException(Math.min(pos, end) - origin, unread + " bytes after the end of the range-coded stream");
+        }
+        if (Integer.compareUnsigned(code, RangeEncoder.TOP) >= 0) {
+            throw new WpkFormatException(end - origin, "range-coded stream does not end where its writer ends one");
         }
     }
 }

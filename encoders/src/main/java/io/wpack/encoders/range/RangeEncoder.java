@@ -3,20 +3,20 @@ package io.wpack.encoders.range;
 import java.util.Arrays;
 
 /**
- * Writes a range-coded stream (see the package description). Probabilities are P(bit = 0) in
- * units of 2^-12, kept in the caller's {@code short[]} and updated here.
+ * Writes a range-coded stream (see the package description). Each context's probability lives
+ * in the caller's {@code int[]} of states ({@link AdaptiveRate}) and is updated here.
  *
- * <p>Stream: the bytes of {@code low}, most significant first, as range narrows; a carry out of
+ * <p>The bytes of {@code low} go out most significant first as range narrows; a carry out of
  * {@code low} is propagated into the bytes still held back ({@code cache} and a run of 0xFF).
- * {@link #finish} writes 5 more, so the reader, which starts by reading 5 bytes and then one per
- * renormalisation, ends exactly at the last byte.
+ * LZMA's coder also writes a first byte that is always 0 and flushes 4 bytes of {@code low} at
+ * the end; here the first byte is left out, and {@link #finish} ends on the point of the final
+ * interval whose last 3 bytes are zero, which are then left out too. That costs about 1 byte per
+ * stream instead of 5, which matters for streams of a few hundred bytes.
  */
 public final class RangeEncoder {
-    public static final int PROBABILITY_BITS = 12;
-    public static final int ONE = 1 << PROBABILITY_BITS;
-    /** Adaptation rate: each bit moves its probability 1/16 of the way toward itself. */
-    public static final int MOVE_BITS = 4;
     static final int TOP = 1 << 24;
+    /** Bytes at the end of every stream that are zero and not stored; the reader supplies them. */
+    public static final int IMPLIED_ZEROS = 3;
 
     private long low;
     private int range = -1;
@@ -29,30 +29,17 @@ public final class RangeEncoder {
         out = new byte[Math.max(16, expectedBytes)];
     }
 
-    /** Writes an unsigned LEB128 varint ahead of the coded bits; only before the first bit. */
-    public void writeVarint(int value) {
-        if (range != -1 || low != 0) {
-            throw new IllegalStateException("a varint goes before the coded bits");
-        }
-        while ((value & ~0x7F) != 0) {
-            put(value & 0x7F | 0x80);
-            value >>>= 7;
-        }
-        put(value);
-    }
-
-    /** Codes {@code bit} (0 or 1) with the probability at {@code probs[i]}, then adapts it. */
-    public void encodeBit(short[] probs, int i, int bit) {
-        int p = probs[i];
-        int bound = (range >>> PROBABILITY_BITS) * p;
+    /** Codes {@code bit} (0 or 1) with the probability of {@code states[i]}, then adapts it. */
+    public void encodeBit(int[] states, int i, int bit, AdaptiveRate rate) {
+        int s = states[i];
+        int bound = (range >>> AdaptiveRate.PROBABILITY_BITS) * AdaptiveRate.probabilityOfZero(s);
         if (bit == 0) {
             range = bound;
-            probs[i] = (short) (p + ((ONE - p) >>> MOVE_BITS));
         } else {
             low += bound & 0xFFFFFFFFL;
             range -= bound;
-            probs[i] = (short) (p - (p >>> MOVE_BITS));
         }
+        states[i] = rate.update(s, bit);
         normalize();
     }
 
@@ -63,6 +50,13 @@ public final class RangeEncoder {
             low += range & 0xFFFFFFFFL;
         }
         normalize();
+    }
+
+    /** Codes the low {@code count} bits of {@code value}, most significant first, as direct bits. */
+    public void encodeDirectBits(int value, int count) {
+        for (int k = count - 1; k >= 0; k--) {
+            encodeDirect(value >>> k & 1);
+        }
     }
 
     /** Writes out a byte of low per 8 bits the range lost, keeping it at 2^24 or more. */
@@ -96,9 +90,13 @@ public final class RangeEncoder {
 
     /** Flushes the coder and returns the stream; the encoder is spent. */
     public byte[] finish() {
+        // The smallest point of [low, low + range) that is a multiple of 2^24; range >= 2^24, so
+        // there is one, and the reader's code ends below 2^24 (what it checks).
+        low = low + 0xFFFFFFL & ~0xFFFFFFL;
         for (int i = 0; i < 5; i++) {
             shiftLow();
         }
-        return Arrays.copyOf(out, size);
+        // The first byte is always 0: the whole stream lies in [0, 2^32) of the first window.
+        return Arrays.copyOfRange(out, 1, size - IMPLIED_ZEROS);
     }
 }
