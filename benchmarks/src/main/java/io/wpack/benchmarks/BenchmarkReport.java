@@ -238,7 +238,7 @@ final class BenchmarkReport {
                 .append(" pattern miner's maskvalues and blockdict, the sparse formats and the Huffman variants):")
                 .append(" what coding structure reaches without the adaptive range coder. wpack: the same tensors")
                 .append(" in the preset's own package (every codec; channel-ac on tensors up to 4 KiB, where it")
-                .append(" saves at least 3%). xz and zstd: the codes back to back in")
+                .append(" saves at least 1%). xz and zstd: the codes back to back in")
                 .append(" model order (`codes.bin`), with the size tables' command lines.\n\n");
     }
 
