@@ -1,5 +1,6 @@
 package io.wpack.encoders;
 
+import io.wpack.encoders.huffman.BitWriter;
 import io.wpack.encoders.huffman.InputCursor;
 import io.wpack.encoders.range.AdaptiveRate;
 import io.wpack.encoders.range.RangeDecoder;
@@ -194,7 +195,6 @@ public final class ChannelContextCodec implements ByteCodec {
             }
             maxInEvery = !any || hasMax;
         }
-        byte[] head = varint(outer);
         RangeEncoder rc = new RangeEncoder(len / 2 + 16);
         // Symmetric int8 per channel maps each channel's largest |w| to 127, so that is one bit.
         rc.encodeDirect(max == 127 ? 1 : 0);
@@ -202,7 +202,7 @@ public final class ChannelContextCodec implements ByteCodec {
             rc.encodeDirectBits(max, 8);
         }
         if (max == 0) {
-            return concat(head, rc.finish());
+            return withOuter(outer, rc.finish());
         }
         rc.encodeDirect(maxInEvery ? 1 : 0);
         Model model = new Model(positions, max, maxInEvery);
@@ -244,24 +244,14 @@ public final class ChannelContextCodec implements ByteCodec {
                 model.sawNonZero(magnitude, d < 0);
             }
         }
-        return concat(head, rc.finish());
+        return withOuter(outer, rc.finish());
     }
 
-    private static byte[] varint(long value) {
-        byte[] b = new byte[10];
-        int k = 0;
-        while ((value & ~0x7FL) != 0) {
-            b[k++] = (byte) (value & 0x7F | 0x80);
-            value >>>= 7;
-        }
-        b[k++] = (byte) value;
-        return Arrays.copyOf(b, k);
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+    private static byte[] withOuter(long outer, byte[] coded) {
+        BitWriter out = new BitWriter(coded.length + 4);
+        out.writeVarint(outer);
+        out.writeBytes(coded, 0, coded.length);
+        return out.toByteArray();
     }
 
     /** The offset in the chunk of channel c's k-th element (k = o·I + i). */
