@@ -84,14 +84,14 @@ public final class RangeDecoder {
 
     /**
      * Requires that every stored byte and every implied zero was read, and that the stream ended
-     * where its writer ends one: the reader's code below 2^24.
+     * where its writer ends one: the reader's code below 2^16.
      */
     public void requireEnd() throws WpkFormatException {
         if (pos - end != RangeEncoder.IMPLIED_ZEROS) {
             int unread = end - pos + RangeEncoder.IMPLIED_ZEROS;
             throw new WpkFormatException(Math.min(pos, end) - origin, unread + " bytes after the end of the range-coded stream");
         }
-        if (Integer.compareUnsigned(code, RangeEncoder.TOP) >= 0) {
+        if (Integer.compareUnsigned(code, RangeEncoder.BLOCK) >= 0) {
             throw new WpkFormatException(end - origin, "range-coded stream does not end where its writer ends one");
         }
     }

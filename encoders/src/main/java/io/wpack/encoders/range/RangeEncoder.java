@@ -9,14 +9,19 @@ import java.util.Arrays;
  * <p>The bytes of {@code low} go out most significant first as range narrows; a carry out of
  * {@code low} is propagated into the bytes still held back ({@code cache} and a run of 0xFF).
  * LZMA's coder also writes a first byte that is always 0 and flushes 4 bytes of {@code low} at
- * the end; here the first byte is left out, and {@link #finish} ends on the point of the final
- * interval whose last 3 bytes are zero, which are then left out too. That costs about 1 byte per
- * stream instead of 5, which matters for streams of a few hundred bytes.
+ * the end; here the first byte is left out, and {@link #finish} stores only 2 of the 4: the
+ * final interval always holds a whole block of 2^16 aligned values (its range is 2^24 or more),
+ * so 2 bytes name the block and whatever follows them decodes the same symbols. The reader puts
+ * 2 zero bytes after them. That costs 2 bytes per stream instead of 6, which matters for streams
+ * of a few hundred bytes, and because no byte after the stored ones changes what is decoded,
+ * bytes appended to a stream are always found: the reader stops short of them.
  */
 public final class RangeEncoder {
     static final int TOP = 1 << 24;
     /** Bytes at the end of every stream that are zero and not stored; the reader supplies them. */
-    public static final int IMPLIED_ZEROS = 3;
+    public static final int IMPLIED_ZEROS = 2;
+    /** The final interval's block of values that the stored bytes name. */
+    static final int BLOCK = 1 << 8 * IMPLIED_ZEROS;
 
     private long low;
     private int range = -1;
@@ -90,9 +95,9 @@ public final class RangeEncoder {
 
     /** Flushes the coder and returns the stream; the encoder is spent. */
     public byte[] finish() {
-        // The smallest point of [low, low + range) that is a multiple of 2^24; range >= 2^24, so
-        // there is one, and the reader's code ends below 2^24 (what it checks).
-        low = low + 0xFFFFFFL & ~0xFFFFFFL;
+        // The first block of 2^16 that starts in [low, low + 2^16): it ends by low + 2^17, inside
+        // the interval. The reader's code then ends below 2^16, which it checks.
+        low = low + BLOCK - 1 & -BLOCK;
         for (int i = 0; i < 5; i++) {
             shiftLow();
         }
