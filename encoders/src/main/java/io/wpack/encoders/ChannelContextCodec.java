@@ -180,20 +180,25 @@ public final class ChannelContextCodec implements ByteCodec {
             return new byte[0];
         }
         int positions = (int) (outer * inner);
+        int step = channels * inner;
         int max = 0;
         for (int k = off; k < off + len; k++) {
             max = Math.max(max, Math.abs((byte) (src[k] - zero)));
         }
-        boolean maxInEvery = true;
-        for (int c = 0; c < channels && maxInEvery; c++) {
-            boolean any = false;
-            boolean hasMax = false;
-            for (int k = 0; k < positions; k++) {
-                int a = Math.abs((byte) (src[off + index(c, k)] - zero));
-                any |= a != 0;
-                hasMax |= a == max;
+        boolean[] nonEmpty = new boolean[channels];
+        boolean[] hasMax = new boolean[channels];
+        for (int k = off; k < off + len; ) {
+            for (int c = 0; c < channels; c++) {
+                for (int i = 0; i < inner; i++, k++) {
+                    int a = Math.abs((byte) (src[k] - zero));
+                    nonEmpty[c] |= a != 0;
+                    hasMax[c] |= a == max;
+                }
             }
-            maxInEvery = !any || hasMax;
+        }
+        boolean maxInEvery = true;
+        for (int c = 0; c < channels; c++) {
+            maxInEvery &= !nonEmpty[c] || hasMax[c];
         }
         RangeEncoder rc = new RangeEncoder(len / 2 + 16);
         // Symmetric int8 per channel maps each channel's largest |w| to 127, so that is one bit.
@@ -207,41 +212,41 @@ public final class ChannelContextCodec implements ByteCodec {
         rc.encodeDirect(maxInEvery ? 1 : 0);
         Model model = new Model(positions, max, maxInEvery);
         for (int c = 0; c < channels; c++) {
-            boolean empty = true;
-            for (int k = 0; k < positions && empty; k++) {
-                empty = src[off + index(c, k)] == (byte) zero;
-            }
+            boolean empty = !nonEmpty[c];
             rc.encodeBit(model.states, model.emptyContext(), empty ? 1 : 0, SLOW);
             model.startChannel(empty);
             if (empty) {
                 continue;
             }
-            for (int k = 0; k < positions; k++) {
-                int d = (byte) (src[off + index(c, k)] - zero);
-                int magnitude = Math.abs(d);
-                int must = model.forced(k == positions - 1);
-                if (must == FREE) {
-                    rc.encodeBit(model.states, model.flagContext(), magnitude != 0 ? 1 : 0, SLOW);
-                    if (magnitude == 0) {
-                        model.sawZero();
-                        continue;
+            int base = off + c * inner;
+            for (int o = 0; o < outer; o++, base += step) {
+                for (int i = 0; i < inner; i++) {
+                    int d = (byte) (src[base + i] - zero);
+                    int magnitude = Math.abs(d);
+                    int must = model.forced(o == outer - 1 && i == inner - 1);
+                    if (must == FREE) {
+                        rc.encodeBit(model.states, model.flagContext(), magnitude != 0 ? 1 : 0, SLOW);
+                        if (magnitude == 0) {
+                            model.sawZero();
+                            continue;
+                        }
                     }
-                }
-                boolean isMax = magnitude == max;
-                if (must != MAX && max > 1) {
-                    rc.encodeBit(model.states, model.maxContext(), isMax ? 1 : 0, FAST);
-                }
-                if (!isMax) {
-                    int v = magnitude - 1;
-                    int node = 1;
-                    for (int level = 6; level >= 0; level--) {
-                        int bit = v >>> level & 1;
-                        rc.encodeBit(model.states, model.magnitudeContext(node), bit, SLOW);
-                        node = node << 1 | bit;
+                    boolean isMax = magnitude == max;
+                    if (must != MAX && max > 1) {
+                        rc.encodeBit(model.states, model.maxContext(), isMax ? 1 : 0, FAST);
                     }
+                    if (!isMax) {
+                        int v = magnitude - 1;
+                        int node = 1;
+                        for (int level = 6; level >= 0; level--) {
+                            int bit = v >>> level & 1;
+                            rc.encodeBit(model.states, model.magnitudeContext(node), bit, SLOW);
+                            node = node << 1 | bit;
+                        }
+                    }
+                    rc.encodeBit(model.states, model.signContext(magnitude), d < 0 ? 1 : 0, SLOW);
+                    model.sawNonZero(magnitude, d < 0);
                 }
-                rc.encodeBit(model.states, model.signContext(magnitude), d < 0 ? 1 : 0, SLOW);
-                model.sawNonZero(magnitude, d < 0);
             }
         }
         return withOuter(outer, rc.finish());
@@ -252,12 +257,6 @@ public final class ChannelContextCodec implements ByteCodec {
         out.writeVarint(outer);
         out.writeBytes(coded, 0, coded.length);
         return out.toByteArray();
-    }
-
-    /** The offset in the chunk of channel c's k-th element (k = o·I + i). */
-    private int index(int c, int k) {
-        int o = k / inner;
-        return (o * channels + c) * inner + k % inner;
     }
 
     @Override
