@@ -10,6 +10,7 @@ package io.wpack.encoders.range;
  *
  * <p>A context's state is one int: P(bit = 0) in units of 2^-16 in the low 16 bits, kept within
  * [{@link #MIN_PROBABILITY}, 2^16 − {@link #MIN_PROBABILITY}], and the bits seen, capped, above.
+ * A context keeps one rate for its life: its count is capped for that rate.
  */
 public final class AdaptiveRate {
     public static final int PROBABILITY_BITS = 16;
@@ -41,8 +42,7 @@ public final class AdaptiveRate {
     /** The state after {@code bit}: the probability moved toward it, one more bit counted. */
     int update(int state, int bit) {
         int p = state & 0xFFFF;
-        // A state counted under another rate may hold a larger count: cap it here.
-        int n = Math.min(state >>> 16, step.length - 1);
+        int n = state >>> 16;
         int s = step[n];
         // (2^16 − p)·s < 2^16 · 2^15: start ≥ 2 keeps s ≤ 2^15, so the product fits an int.
         if (bit == 0) {

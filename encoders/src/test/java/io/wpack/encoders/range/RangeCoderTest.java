@@ -156,6 +156,7 @@ class RangeCoderTest {
         int low = AdaptiveRate.probabilityOfZero(s);
         assertTrue(low >= AdaptiveRate.MIN_PROBABILITY && low <= 64, "" + low);
         AdaptiveRate fast = new AdaptiveRate(2, 2);
+        s = AdaptiveRate.state(low);
         for (int k = 0; k < 40; k++) {
             s = fast.update(s, k & 1);
             int p = AdaptiveRate.probabilityOfZero(s);
