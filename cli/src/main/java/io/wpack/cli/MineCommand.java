@@ -4,6 +4,7 @@ import io.wpack.formats.TensorEntry;
 import io.wpack.formats.proto.DType;
 import io.wpack.loader.Representation;
 import io.wpack.loader.WpkPackage;
+import io.wpack.packer.Packer;
 import io.wpack.packer.model.ImportedModel;
 import io.wpack.packer.model.ImportedTensor;
 import io.wpack.packer.model.ModelImporters;
@@ -156,25 +157,11 @@ final class MineCommand extends BaseCommand {
     }
 
     private static int reductionAxis(String meta, int rank) {
-        return axis(meta, rank, rank - 1);
+        return Packer.axisFrom(meta, rank, rank - 1);
     }
 
     /** The quantizer's channel axis; axis 0 when none is recorded, as the packer assumes. */
     private static int channelAxis(String meta, int rank) {
-        return axis(meta, rank, 0);
-    }
-
-    private static int axis(String meta, int rank, int fallback) {
-        if (meta != null) {
-            try {
-                int a = Integer.parseInt(meta);
-                if (a >= 0 && a < rank) {
-                    return a;
-                }
-            } catch (NumberFormatException e) {
-                // fall through
-            }
-        }
-        return fallback;
+        return Packer.axisFrom(meta, rank, 0);
     }
 }

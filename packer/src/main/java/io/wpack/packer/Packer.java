@@ -364,7 +364,7 @@ public final class Packer {
     }
 
     /** An axis recorded in tensor metadata, or {@code fallback} when absent, not a number or not below {@code rank}. */
-    static int axisFrom(String text, int rank, int fallback) {
+    public static int axisFrom(String text, int rank, int fallback) {
         if (text != null) {
             try {
                 int a = Integer.parseInt(text);
